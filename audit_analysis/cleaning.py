@@ -1,0 +1,530 @@
+"""Cleaning and validating an audit: raw tables in, tidy tables and a list of problems out.
+
+Each check records a problem with its file, row, column, value and what would be
+accepted, then carries on, so an auditor sees every problem in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .config import MULTI_AGENCY, AuditConfig
+from .loading import CASES, RECOMMENDATIONS, REFERRALS, ROW, SUBMISSIONS, RawAudit, RawTable
+from .problems import Problem, error, errors_in, warning
+from .vocabulary import (
+    NOT_GRADED,
+    STATUS_LABELS,
+    normalise_label,
+    parse_status,
+    status_spellings,
+    suggest,
+)
+
+GRADINGS_COLUMNS = ["audit_id", "case_id", "agency", "status", "area", "grade"]
+RETURNS_COLUMNS = ["audit_id", "case_id", "agency", "status", "source"]
+EVIDENCE_COLUMNS = ["audit_id", "case_id", "agency", "area", "text"]
+CASES_COLUMNS = ["audit_id", "case_id", "age", "gender", "ethnicity", "disability", "issues"]
+REFERRALS_COLUMNS = ["audit_id", "case_id", "date", "referrer", "category", "outcome", "period"]
+RECOMMENDATIONS_COLUMNS = ["audit_id", "scope", "number", "text", "owner", "due", "status"]
+
+DATE_FORMATS = "ISO (2016-03-05) or day-first (05/03/2016)"
+GENDERS = {
+    "m": "Male",
+    "male": "Male",
+    "boy": "Male",
+    "f": "Female",
+    "female": "Female",
+    "girl": "Female",
+    "other": "Other",
+    "non binary": "Other",
+    "nonbinary": "Other",
+    "": "Not known",
+    "not known": "Not known",
+    "unknown": "Not known",
+    "u": "Not known",
+    "not recorded": "Not known",
+}
+YES_NO = {
+    "yes": "Yes",
+    "y": "Yes",
+    "true": "Yes",
+    "1": "Yes",
+    "no": "No",
+    "n": "No",
+    "false": "No",
+    "0": "No",
+    "": "Not known",
+    "not known": "Not known",
+    "unknown": "Not known",
+    "not recorded": "Not known",
+}
+MULTI_AGENCY_SPELLINGS = {
+    normalise_label(s)
+    for s in ("Multi-agency", "Multi agency", "Multiagency", "Partnership", "All agencies", "Board")
+}
+
+
+@dataclass
+class CleanAudit:
+    """The tidy tables of one audit, plus every problem found on the way."""
+
+    audit_id: str
+    config: AuditConfig | None
+    gradings: pd.DataFrame
+    returns: pd.DataFrame
+    evidence: pd.DataFrame
+    cases: pd.DataFrame
+    referrals: pd.DataFrame
+    recommendations: pd.DataFrame
+    commentary: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not errors_in(self.problems)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "gradings": self.gradings,
+            "returns": self.returns,
+            "evidence": self.evidence,
+            "cases": self.cases,
+            "referrals": self.referrals,
+            "recommendations": self.recommendations,
+        }
+
+
+def clean_text(value: object) -> str:
+    """Trim and collapse whitespace (incl. non-breaking spaces) in a typed value."""
+    return " ".join(str(value).replace("\u00a0", " ").split()) if value is not None else ""
+
+
+def normalise_case_id(value: object) -> str:
+    """'Case 01', ' 1 ', 'case no. 1' → '1'; other ids are trimmed and upper-cased."""
+    text = clean_text(value)
+    match = re.fullmatch(r"(?i)(?:case\s*(?:no\.?|number|#)?\s*)?0*(\d+)", text)
+    if match:
+        return match.group(1)
+    return text.upper()
+
+
+def case_sort_key(case_id: str) -> tuple:
+    """Natural order, so case 10 follows case 9."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(case_id)))
+
+
+def parse_date(value: object) -> dt.date | None:
+    """ISO or UK day-first dates, as Excel writes them; None when neither."""
+    text = clean_text(value)
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text)
+    if match:
+        year, month, day = map(int, match.groups())
+    else:
+        match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})", text)
+        if not match:
+            return None
+        day, month, year = map(int, match.groups())
+        if year < 100:
+            year += 2000
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def audit_period_of(date: dt.date, config: AuditConfig) -> str:
+    if date < config.period.start:
+        return "before"
+    if date > config.period.end:
+        return "after"
+    return "during"
+
+
+class _Checker:
+    """Collects problems while cleaning; one per audit run."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, table: RawTable, row: int | None, column: str | None, message: str, **extra) -> None:
+        self.problems.append(error(table.file, message, **table.where(row, column), **extra))
+
+    def warn(self, table: RawTable, row: int | None, column: str | None, message: str, **extra) -> None:
+        self.problems.append(warning(table.file, message, **table.where(row, column), **extra))
+
+
+def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.DataFrame:
+    records = []
+    seen: dict[str, int] = {}
+    for table in tables:
+        for raw in table.frame.to_dict("records"):
+            row = raw[ROW]
+            case_id = normalise_case_id(raw.get("case_id"))
+            if not case_id:
+                check.error(table, row, "case_id", "case id is blank")
+                continue
+            if case_id in seen:
+                check.error(table, row, "case_id", f"case listed twice (first on row {seen[case_id]})", value=case_id)
+                continue
+            seen[case_id] = row
+            age_text = clean_text(raw.get("age"))
+            age_match = re.fullmatch(r"(\d{1,2})(?:\.0)?\s*(?:y|yr|yrs|years?)?", age_text.lower())
+            age = int(age_match.group(1)) if age_match else None
+            if age is None or age > 25:
+                check.error(
+                    table, row, "age", "is not an age in whole years", value=age_text, accepted="a whole number from 0 to 25"
+                )
+            gender = GENDERS.get(normalise_label(raw.get("gender")))
+            if gender is None:
+                check.error(
+                    table,
+                    row,
+                    "gender",
+                    "is not a recognised gender",
+                    value=clean_text(raw.get("gender")),
+                    accepted="Male, Female, Other, Not known (or M, F, blank)",
+                )
+            disability = YES_NO.get(normalise_label(raw.get("disability", "")))
+            if disability is None:
+                check.error(
+                    table,
+                    row,
+                    "disability",
+                    "is not yes or no",
+                    value=clean_text(raw.get("disability")),
+                    accepted="Yes, No, Not known (or blank)",
+                )
+            issues = [clean_text(i) for i in re.split(r"[;\n•]", str(raw.get("issues", ""))) if clean_text(i)]
+            records.append(
+                {
+                    "audit_id": audit_id,
+                    "case_id": case_id,
+                    "age": age,
+                    "gender": gender,
+                    "ethnicity": clean_text(raw.get("ethnicity", "")) or "Not recorded",
+                    "disability": disability,
+                    "issues": "; ".join(issues),
+                }
+            )
+    cases = pd.DataFrame.from_records(records, columns=CASES_COLUMNS)
+    cases["age"] = cases["age"].astype("Int64")
+    return cases.sort_values("case_id", key=lambda s: s.map(case_sort_key), kind="stable").reset_index(drop=True)
+
+
+def _agency_of(value: object, config: AuditConfig, table: RawTable, row: int, column: str, check: _Checker) -> str | None:
+    typed = clean_text(value)
+    agency = config.agency_lookup().get(normalise_label(typed))
+    if agency is None:
+        spellings = [s for a in config.agencies for s in (a.name, *a.aliases)]
+        close = suggest(typed, spellings)
+        check.error(
+            table,
+            row,
+            column,
+            "is not an agency taking part in this audit (add it, or an alias, to audit.yaml)" if typed else "agency is blank",
+            value=typed,
+            suggestion=config.agency_lookup()[normalise_label(close)] if close else None,
+            accepted=", ".join(config.agency_names),
+        )
+    return agency
+
+
+def _grade_problem(config: AuditConfig, table: RawTable, row: int, column: str, typed: str, check: _Checker) -> None:
+    scale = config.scale
+    spellings = [*scale.all_grades, *(w for ws in scale.spellings.values() for w in ws if len(w) > 2)]
+    close = suggest(typed, spellings)
+    check.error(
+        table,
+        row,
+        column,
+        f"is not a grade on the {scale.label}",
+        value=typed,
+        suggestion=scale.parse(close) if close else None,
+        accepted=", ".join(scale.all_grades) + " (blank = Not graded)",
+    )
+
+
+def _clean_submissions(
+    audit_id: str, config: AuditConfig, tables: list[RawTable], case_ids: set[str], check: _Checker
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    areas = [a.key for a in config.areas_with_overall]
+    returns, gradings, evidence = [], [], []
+    first_seen: dict[tuple[str, str], str] = {}
+    for table in tables:
+        for raw in table.frame.to_dict("records"):
+            row = raw[ROW]
+            case_id = normalise_case_id(raw.get("case_id"))
+            if not case_id:
+                check.error(table, row, "case_id", "case id is blank")
+            elif case_ids and case_id not in case_ids:
+                check.error(
+                    table,
+                    row,
+                    "case_id",
+                    f"is not a case in {CASES}",
+                    value=case_id,
+                    accepted=", ".join(sorted(case_ids, key=case_sort_key)),
+                )
+            agency = _agency_of(raw.get("agency"), config, table, row, "agency", check)
+            grades: dict[str, str] = {}
+            for area in areas:
+                typed = clean_text(raw.get(area, ""))
+                grade = config.scale.parse(typed)
+                if grade is None:
+                    _grade_problem(config, table, row, area, typed, check)
+                else:
+                    grades[area] = grade
+            notes = {
+                key.split(":", 1)[1] if ":" in key else "overall": clean_text(value)
+                for key, value in raw.items()
+                if (key == "evidence" or key.startswith("evidence:")) and clean_text(value)
+            }
+            has_grade = any(g != NOT_GRADED for g in grades.values())
+            typed_status = clean_text(raw.get("status", ""))
+            status = parse_status(typed_status)
+            if not typed_status and (has_grade or notes):
+                status = "submitted"
+                check.warn(table, row, "status", "status is blank; taken as 'submitted' because the return has grades or evidence")
+            elif status is None:
+                check.error(
+                    table,
+                    row,
+                    "status",
+                    "is not a return status" if typed_status else "status is blank on a return with no grades",
+                    value=typed_status or None,
+                    suggestion=STATUS_LABELS[parse_status(s)] if (s := suggest(typed_status, _status_words())) else None,
+                    accepted=", ".join(status_spellings()),
+                )
+            if status in ("no_involvement", "not_submitted") and has_grade:
+                graded = [a for a, g in grades.items() if g != NOT_GRADED]
+                check.error(
+                    table,
+                    row,
+                    graded[0],
+                    f"a return whose status is '{STATUS_LABELS[status]}' carries grades (in {', '.join(graded)})",
+                    accepted="no grades, or a status of Submitted or Incomplete",
+                )
+            if status == "submitted" and not has_grade:
+                check.warn(table, row, None, "a submitted return has no grades at all (every area is Not graded)")
+            if not (case_id and agency and status) or len(grades) < len(areas):
+                continue
+            place = _place(table, row)
+            if (case_id, agency) in first_seen:
+                check.error(
+                    table,
+                    row,
+                    "agency",
+                    f"a second return for case {case_id} from {agency} (the first is at {first_seen[case_id, agency]})",
+                    value=agency,
+                    accepted="one return per case and agency",
+                )
+                continue
+            first_seen[case_id, agency] = place
+            returns.append({"audit_id": audit_id, "case_id": case_id, "agency": agency, "status": status, "source": place})
+            gradings.extend(
+                {"audit_id": audit_id, "case_id": case_id, "agency": agency, "status": status, "area": area, "grade": grades[area]}
+                for area in areas
+            )
+            evidence.extend(
+                {"audit_id": audit_id, "case_id": case_id, "agency": agency, "area": area, "text": text}
+                for area, text in notes.items()
+            )
+    agency_rank = {name: i for i, name in enumerate(config.agency_names)}
+    area_rank = {key: i for i, key in enumerate(areas)}
+
+    def ordered(frame: pd.DataFrame, by_area: bool) -> pd.DataFrame:
+        if frame.empty:
+            return frame
+        order = sorted(
+            frame.index,
+            key=lambda i: (
+                agency_rank[frame.at[i, "agency"]],
+                case_sort_key(frame.at[i, "case_id"]),
+                area_rank.get(frame.at[i, "area"], -1) if by_area else 0,
+            ),
+        )
+        return frame.loc[order].reset_index(drop=True)
+
+    return (
+        ordered(pd.DataFrame.from_records(gradings, columns=GRADINGS_COLUMNS), True),
+        ordered(pd.DataFrame.from_records(returns, columns=RETURNS_COLUMNS), False),
+        ordered(pd.DataFrame.from_records(evidence, columns=EVIDENCE_COLUMNS), True),
+    )
+
+
+def _status_words() -> list[str]:
+    from .vocabulary import _STATUS_SPELLINGS
+
+    return [w for words in _STATUS_SPELLINGS.values() for w in words]
+
+
+def _place(table: RawTable, row: int) -> str:
+    if table.sheet is not None:
+        return f"{table.file} › {table.sheet} › row {row}"
+    return f"{table.file} › row {row}"
+
+
+def _harmonise(values: pd.Series) -> pd.Series:
+    """Spell free-text categories one way: 'neglect' and 'Neglect ' count as the same category."""
+    folded = values.map(normalise_label)
+    preferred = {}
+    for key, group in values.groupby(folded, sort=False):
+        preferred[key] = Counter(group).most_common(1)[0][0]
+    return folded.map(preferred)
+
+
+def _clean_referrals(
+    audit_id: str, config: AuditConfig, tables: list[RawTable], case_ids: set[str], check: _Checker
+) -> pd.DataFrame:
+    records = []
+    for table in tables:
+        for raw in table.frame.to_dict("records"):
+            row = raw[ROW]
+            case_id = normalise_case_id(raw.get("case_id"))
+            if case_ids and case_id not in case_ids:
+                check.error(
+                    table,
+                    row,
+                    "case_id",
+                    f"is not a case in {CASES}" if case_id else "case id is blank",
+                    value=case_id or None,
+                    accepted=", ".join(sorted(case_ids, key=case_sort_key)),
+                )
+                continue
+            typed_date = clean_text(raw.get("date"))
+            date = parse_date(typed_date)
+            if date is None:
+                check.error(table, row, "date", "is not a date", value=typed_date, accepted=DATE_FORMATS)
+                continue
+            period = audit_period_of(date, config)
+            if period == "after":
+                check.warn(table, row, "date", "is after the end of the audit period", value=typed_date)
+            record = {"audit_id": audit_id, "case_id": case_id, "date": date, "period": period}
+            for column in ("referrer", "category", "outcome"):
+                text = clean_text(raw.get(column, ""))
+                if not text:
+                    check.warn(table, row, column, f"{column} is blank; shown as 'Not recorded'")
+                record[column] = text or "Not recorded"
+            records.append(record)
+    referrals = pd.DataFrame.from_records(records, columns=REFERRALS_COLUMNS)
+    for column in ("referrer", "category", "outcome"):
+        if not referrals.empty:
+            referrals[column] = _harmonise(referrals[column])
+    referrals["date"] = pd.to_datetime(referrals["date"])
+    order = sorted(referrals.index, key=lambda i: (case_sort_key(referrals.at[i, "case_id"]), referrals.at[i, "date"]))
+    return referrals.loc[order].reset_index(drop=True)
+
+
+def _clean_recommendations(audit_id: str, config: AuditConfig, tables: list[RawTable], check: _Checker) -> pd.DataFrame:
+    records = []
+    seen: dict[tuple[str, int], int] = {}
+    for table in tables:
+        for raw in table.frame.to_dict("records"):
+            row = raw[ROW]
+            typed_scope = clean_text(raw.get("scope"))
+            if normalise_label(typed_scope) in MULTI_AGENCY_SPELLINGS:
+                scope = MULTI_AGENCY
+            else:
+                scope = config.agency_lookup().get(normalise_label(typed_scope))
+                if scope is None:
+                    spellings = [MULTI_AGENCY, *(s for a in config.agencies for s in (a.name, *a.aliases))]
+                    close = suggest(typed_scope, spellings)
+                    check.error(
+                        table,
+                        row,
+                        "scope",
+                        "is neither 'Multi-agency' nor an agency in audit.yaml",
+                        value=typed_scope,
+                        suggestion=(config.agency_lookup().get(normalise_label(close), close) if close else None),
+                        accepted="Multi-agency, " + ", ".join(config.agency_names),
+                    )
+            typed_number = clean_text(raw.get("number"))
+            number_match = re.fullmatch(r"(\d+)(?:\.0)?", typed_number.strip("/ "))
+            if not number_match:
+                check.error(table, row, "number", "is not a recommendation number", value=typed_number, accepted="1, 2, 3, …")
+            text = clean_text(raw.get("text"))
+            if not text:
+                check.error(table, row, "text", "recommendation text is blank")
+            due_text = clean_text(raw.get("due", ""))
+            due = parse_date(due_text) if due_text else None
+            if due_text and due is None:
+                check.error(table, row, "due", "is not a date", value=due_text, accepted=DATE_FORMATS)
+            if scope is None or not number_match or not text:
+                continue
+            number = int(number_match.group(1))
+            if (scope, number) in seen:
+                check.error(
+                    table,
+                    row,
+                    "number",
+                    f"recommendation {number} for {scope} appears twice (first on row {seen[scope, number]})",
+                    value=typed_number,
+                )
+                continue
+            seen[scope, number] = row
+            records.append(
+                {
+                    "audit_id": audit_id,
+                    "scope": scope,
+                    "number": number,
+                    "text": text,
+                    "owner": clean_text(raw.get("owner", "")),
+                    "due": due.isoformat() if due else "",
+                    "status": clean_text(raw.get("status", "")),
+                }
+            )
+    recommendations = pd.DataFrame.from_records(records, columns=RECOMMENDATIONS_COLUMNS)
+    rank = {MULTI_AGENCY: -1} | {name: i for i, name in enumerate(config.agency_names)}
+    order = sorted(recommendations.index, key=lambda i: (rank[recommendations.at[i, "scope"]], recommendations.at[i, "number"]))
+    return recommendations.loc[order].reset_index(drop=True).astype({"number": "int64"})
+
+
+def _cross_checks(config: AuditConfig, cases: pd.DataFrame, returns: pd.DataFrame) -> list[Problem]:
+    problems = []
+    for case_id in sorted(set(cases["case_id"]) - set(returns["case_id"]), key=case_sort_key):
+        problems.append(warning(CASES, "this case has no returns from any agency", value=case_id, column="case_id"))
+    return problems
+
+
+def clean_audit(raw: RawAudit) -> CleanAudit:
+    """Normalise and cross-check every table of a raw audit."""
+    check = _Checker()
+    check.problems.extend(raw.problems)
+    empty = {
+        "gradings": GRADINGS_COLUMNS,
+        "returns": RETURNS_COLUMNS,
+        "evidence": EVIDENCE_COLUMNS,
+        "cases": CASES_COLUMNS,
+        "referrals": REFERRALS_COLUMNS,
+        "recommendations": RECOMMENDATIONS_COLUMNS,
+    }
+    if raw.config is None:
+        frames = {name: pd.DataFrame(columns=cols) for name, cols in empty.items()}
+        return CleanAudit(raw.audit_id, None, commentary=raw.commentary, problems=check.problems, **frames)
+    config = raw.config
+    cases = _clean_cases(raw.audit_id, raw.tables.get(CASES, []), check)
+    case_ids = set(cases["case_id"])
+    gradings, returns, evidence = _clean_submissions(
+        raw.audit_id, config, raw.tables.get(SUBMISSIONS, []), case_ids, check
+    )
+    referrals = _clean_referrals(raw.audit_id, config, raw.tables.get(REFERRALS, []), case_ids, check)
+    recommendations = _clean_recommendations(raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check)
+    check.problems.extend(_cross_checks(config, cases, returns))
+    return CleanAudit(
+        raw.audit_id,
+        config,
+        gradings=gradings,
+        returns=returns,
+        evidence=evidence,
+        cases=cases,
+        referrals=referrals,
+        recommendations=recommendations,
+        commentary=raw.commentary,
+        problems=check.problems,
+    )
+

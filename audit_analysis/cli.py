@@ -1,0 +1,210 @@
+"""The `audit-analysis` command: validate, clean, run, list, new, questionnaires.
+
+Unix habits: results to stdout, problems to stderr, exit status 0 on success,
+1 when the data has errors or a run failed, 2 for a usage mistake; a user's
+mistake never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .paths import Workspace
+from .problems import AuditDataError, errors_in, render_text
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (unknown audit, bad folder, …)."""
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text, file=sys.stderr)
+
+
+def _audit_ids(args: argparse.Namespace, workspace: Workspace) -> list[str]:
+    found = workspace.audit_ids()
+    if getattr(args, "all", False):
+        if not found:
+            raise UsageError(f"no audits found under {workspace.raw}")
+        return found
+    if not args.audit_id:
+        raise UsageError("name an audit id, or use --all")
+    for audit_id in args.audit_id:
+        if audit_id not in found:
+            hint = f"; audits found: {', '.join(found)}" if found else f"; no audits under {workspace.raw}"
+            raise UsageError(f"no audit '{audit_id}' (expected {workspace.raw / audit_id}/audit.yaml){hint}")
+    return list(args.audit_id)
+
+
+def cmd_validate(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .pipeline import validate
+
+    status = EXIT_OK
+    for audit_id in _audit_ids(args, workspace):
+        clean = validate(workspace.audit(audit_id))
+        report = render_text(audit_id, clean.problems)
+        if clean.ok:
+            print(report, end="")
+        else:
+            print(report, end="", file=sys.stderr)
+            status = EXIT_FAILED
+    return status
+
+
+def cmd_clean(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .pipeline import clean
+
+    status = EXIT_OK
+    for audit_id in _audit_ids(args, workspace):
+        try:
+            result = clean(workspace.audit(audit_id))
+        except AuditDataError as exc:
+            print(render_text(audit_id, exc.problems), end="", file=sys.stderr)
+            print(f"{audit_id}: nothing written; fix the errors above and run again.", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
+        warnings = len(result.problems) - len(errors_in(result.problems))
+        print(f"{audit_id}: processed tables written to {workspace.audit(audit_id).processed} ({warnings} warning(s))")
+        if warnings and not args.quiet:
+            print(render_text(audit_id, result.problems), end="", file=sys.stderr)
+    return status
+
+
+def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .runner import run_audits
+
+    audit_ids = _audit_ids(args, workspace)
+    results = run_audits(
+        workspace,
+        audit_ids,
+        jobs=args.jobs,
+        publication=args.publication,
+        final=args.final,
+        pdf=not args.no_pdf,
+        progress=not args.quiet,
+    )
+    failed = [r for r in results if not r.ok]
+    for result in results:
+        stream = sys.stderr if not result.ok else sys.stdout
+        print(result.summary(), file=stream)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .runner import audit_states
+
+    states = audit_states(workspace)
+    if not states:
+        print(f"No audits under {workspace.raw}. Create one with `audit-analysis new <audit-id>`.")
+        return EXIT_OK
+    width = max(len(s.audit_id) for s in states)
+    print(f"{'audit'.ljust(width)}  processed  paper")
+    for state in states:
+        print(f"{state.audit_id.ljust(width)}  {state.processed.ljust(9)}  {state.paper}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .scaffold import scaffold_audit
+
+    folder = scaffold_audit(workspace, args.audit_id[0], title=args.title, board=args.board)
+    print(f"Created {folder}: fill in audit.yaml, the CSV files and commentary.md, then run "
+          f"`audit-analysis validate {args.audit_id[0]}`.")
+    return EXIT_OK
+
+
+def cmd_questionnaires(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .config import read_config
+    from .questionnaires import write_questionnaires
+
+    status = EXIT_OK
+    for audit_id in _audit_ids(args, workspace):
+        paths = workspace.audit(audit_id)
+        try:
+            config = read_config(paths.raw)
+        except AuditDataError as exc:
+            print(render_text(audit_id, exc.problems), end="", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
+        written = write_questionnaires(paths, config)
+        print(f"{audit_id}: {len(written)} questionnaire workbook(s) written to {paths.questionnaires}")
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", help="project folder holding data/ and outputs/ (default: this checkout)")
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress or warnings on stderr")
+
+    parser = argparse.ArgumentParser(
+        prog="audit-analysis",
+        description="Turn the returns of a multi-agency safeguarding case audit into a board paper.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="command", required=True)
+
+    def audits(p: argparse.ArgumentParser, many: bool = True) -> None:
+        p.add_argument("audit_id", nargs="*" if many else 1, help="audit folder name under data/raw/")
+        if many:
+            p.add_argument("--all", action="store_true", help="every audit under data/raw/")
+
+    p = sub.add_parser("validate", parents=[common], help="check an audit's inputs and list every problem")
+    audits(p)
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("clean", parents=[common], help="validate, then write the tidy tables to data/processed/")
+    audits(p)
+    p.set_defaults(handler=cmd_clean)
+
+    p = sub.add_parser("run", parents=[common], help="run the notebooks and export the board paper (HTML, PDF)")
+    audits(p)
+    p.add_argument("-j", "--jobs", type=int, default=1, help="audits to run in parallel (default 1)")
+    p.add_argument("--publication", action="store_true", help="apply disclosure control and leave out free-text evidence")
+    p.add_argument("--final", action="store_true", help="a board export: fail if commentary sections are missing")
+    p.add_argument("--no-pdf", action="store_true", help="export HTML only")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("list", parents=[common], help="show the audits found and the state of their outputs")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("new", parents=[common], help="scaffold a new audit folder under data/raw/")
+    audits(p, many=False)
+    p.add_argument("--title", default=None, help="the audit's title")
+    p.add_argument("--board", default=None, help="the board or partnership")
+    p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("questionnaires", parents=[common], help="write one Excel questionnaire per agency")
+    audits(p)
+    p.set_defaults(handler=cmd_questionnaires)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        workspace = Workspace.at(args.root)
+        return args.handler(args, workspace)
+    except UsageError as exc:
+        print(f"audit-analysis: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AuditDataError as exc:
+        print(render_text(exc.audit_id, exc.problems), end="", file=sys.stderr)
+        return EXIT_FAILED
+    except FileExistsError as exc:
+        print(f"audit-analysis: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("audit-analysis: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

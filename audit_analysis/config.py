@@ -1,0 +1,223 @@
+"""An audit's settings (`audit.yaml`), loaded into an immutable model that rejects unknown keys.
+
+A misspelt key silently ignored would drop, say, the protective marking from a
+paper; so unknown keys are errors, reported with the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .problems import Problem, error
+from .vocabulary import (
+    DEFAULT_KEY_AREAS,
+    GRADE_SCALES,
+    OVERALL,
+    GradeScale,
+    KeyArea,
+    normalise_label,
+)
+
+CONFIG_FILE = "audit.yaml"
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+MULTI_AGENCY = "Multi-agency"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Period(_Model):
+    start: dt.date
+    end: dt.date
+
+
+class AgencySpec(_Model):
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("agency name is blank")
+        return value.strip()
+
+
+class KeyAreaSpec(_Model):
+    key: str
+    label: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+class Questionnaire(_Model):
+    deadline: dt.date | None = None
+    return_to: str | None = None
+
+
+class AuditConfig(_Model):
+    """The settings of one audit, as the auditor writes them in audit.yaml."""
+
+    id: str
+    title: str
+    board: str
+    theme: str
+    period: Period
+    sample: str = ""
+    author: str | None = None
+    report_date: dt.date | None = None
+    protective_marking: str = DEFAULT_MARKING
+    grade_scale: str = "ofsted"
+    key_areas: tuple[KeyAreaSpec, ...] | None = None
+    agencies: tuple[AgencySpec, ...] = Field(min_length=1)
+    disclosure_threshold: int | None = Field(default=None, ge=1)
+    questionnaire: Questionnaire = Questionnaire()
+    provenance: str = ""
+
+    @field_validator("grade_scale")
+    @classmethod
+    def _known_scale(cls, value: str) -> str:
+        if value not in GRADE_SCALES:
+            raise ValueError(f"unknown grade scale; accepted: {', '.join(GRADE_SCALES)}")
+        return value
+
+    @property
+    def scale(self) -> GradeScale:
+        return GRADE_SCALES[self.grade_scale]
+
+    @property
+    def areas(self) -> tuple[KeyArea, ...]:
+        """The graded key areas in questionnaire order, without Overall."""
+        if self.key_areas is None:
+            return DEFAULT_KEY_AREAS
+        return tuple(KeyArea(a.key, a.label, a.description, a.aliases) for a in self.key_areas)
+
+    @property
+    def areas_with_overall(self) -> tuple[KeyArea, ...]:
+        return (*self.areas, OVERALL)
+
+    @property
+    def agency_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.agencies)
+
+    def agency_lookup(self) -> dict[str, str]:
+        """Every accepted spelling of an agency, folded, to its canonical name."""
+        table: dict[str, str] = {}
+        for agency in self.agencies:
+            for spelling in (agency.name, *agency.aliases):
+                table[normalise_label(spelling)] = agency.name
+        return table
+
+    def area_label(self, key: str) -> str:
+        return {a.key: a.label for a in self.areas_with_overall}.get(key, key)
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -> list[Problem]:
+    problems: list[Problem] = []
+    if model_error is not None:
+        for item in model_error.errors():
+            message = item["msg"]
+            if item["type"] == "extra_forbidden":
+                message = "unknown setting; check its spelling in docs/data-format.md"
+            elif item["type"] == "missing":
+                message = "required setting is missing"
+            value = item.get("input") if item["type"] != "missing" else None
+            problems.append(
+                error(
+                    CONFIG_FILE,
+                    message,
+                    column=_key_path(item["loc"]),
+                    value=None if isinstance(value, dict | list) or value is None else str(value),
+                )
+            )
+    return problems
+
+
+def _consistency_problems(config: AuditConfig, folder_name: str | None) -> list[Problem]:
+    problems = []
+    if config.period.end < config.period.start:
+        problems.append(
+            error(
+                CONFIG_FILE,
+                f"the audit period ends before it starts ({config.period.start})",
+                column="period.end",
+                value=str(config.period.end),
+                accepted="an end date on or after the start date",
+            )
+        )
+    if folder_name is not None and config.id != folder_name:
+        problems.append(
+            error(
+                CONFIG_FILE,
+                f"the audit id differs from its folder name '{folder_name}'",
+                column="id",
+                value=config.id,
+                accepted=folder_name,
+            )
+        )
+    seen: dict[str, str] = {}
+    for agency in config.agencies:
+        for spelling in (agency.name, *agency.aliases):
+            folded = normalise_label(spelling)
+            if folded in seen and seen[folded] != agency.name:
+                problems.append(
+                    error(
+                        CONFIG_FILE,
+                        f"this name or alias is used by both '{seen[folded]}' and '{agency.name}'",
+                        column="agencies",
+                        value=spelling,
+                    )
+                )
+            seen[folded] = agency.name
+    if config.key_areas is not None:
+        keys = [a.key for a in config.key_areas]
+        for key in {k for k in keys if keys.count(k) > 1 or k == OVERALL.key}:
+            problems.append(
+                error(CONFIG_FILE, "key area keys must be unique and not 'overall'", column="key_areas", value=key)
+            )
+    return problems
+
+
+def parse_config(text: str, folder_name: str | None = None) -> tuple[AuditConfig | None, list[Problem]]:
+    """Parse audit.yaml text; returns the config (None if unusable) and every problem found."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        return None, [error(CONFIG_FILE, f"is not valid YAML: {getattr(exc, 'problem', exc)}", row=row)]
+    if not isinstance(raw, dict):
+        return None, [error(CONFIG_FILE, "must be a mapping of settings (id, title, board, …)")]
+    try:
+        config = AuditConfig.model_validate(raw)
+    except ValidationError as exc:
+        return None, _config_problems(raw, exc)
+    return config, _consistency_problems(config, folder_name)
+
+
+def load_config(audit_dir: Path) -> tuple[AuditConfig | None, list[Problem]]:
+    path = audit_dir / CONFIG_FILE
+    if not path.is_file():
+        return None, [error(CONFIG_FILE, f"not found in {audit_dir}; every audit folder needs one")]
+    return parse_config(path.read_text(encoding="utf-8-sig"), folder_name=audit_dir.name)
+
+
+def read_config(audit_dir: Path) -> AuditConfig:
+    """Load audit.yaml or raise with every problem found."""
+    from .problems import AuditDataError, errors_in
+
+    config, problems = load_config(audit_dir)
+    if config is None or errors_in(problems):
+        raise AuditDataError(audit_dir.name, problems)
+    return config

@@ -1,0 +1,313 @@
+"""Reading an audit's raw folder as Excel and other tools really save it.
+
+Nothing here judges values; it finds the files, decodes them, matches their
+headers to the contract and remembers where every value came from, so that the
+cleaning stage can point a person at the exact row and column to fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .config import CONFIG_FILE, AuditConfig, load_config
+from .problems import Problem, error, warning
+from .vocabulary import KeyArea, normalise_label
+
+SUBMISSIONS = "submissions.csv"
+CASES = "cases.csv"
+REFERRALS = "referrals.csv"
+RECOMMENDATIONS = "recommendations.csv"
+COMMENTARY = "commentary.md"
+RETURNS_DIR = "returns"
+
+ROW = "_row"
+EVIDENCE_WORDS = ("evidence", "notes", "comments", "comment", "note")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    file: str
+    columns: tuple[Column, ...]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.key for c in self.columns if c.required]
+
+
+CASE_ID = Column("case_id", ("case id", "case", "case no", "case number", "case ref", "child id", "id"))
+
+CASES_SPEC = TableSpec(
+    CASES,
+    (
+        CASE_ID,
+        Column("age", ("age years", "age in years")),
+        Column("gender", ("sex", "gender sex")),
+        Column("ethnicity", ("ethnic group", "ethnic origin"), required=False),
+        Column("disability", ("disabled", "disabilities", "send"), required=False),
+        Column("issues", ("outline issues", "issue", "presenting issues"), required=False),
+    ),
+)
+
+REFERRALS_SPEC = TableSpec(
+    REFERRALS,
+    (
+        CASE_ID,
+        Column("date", ("referral date", "date of referral", "date received")),
+        Column("referrer", ("referred by", "referral source", "source")),
+        Column("category", ("referral category", "reason", "category of referral")),
+        Column("outcome", ("referral outcome", "decision", "outcome of referral")),
+    ),
+)
+
+RECOMMENDATIONS_SPEC = TableSpec(
+    RECOMMENDATIONS,
+    (
+        Column("scope", ("agency", "for", "recommendations for")),
+        Column("number", ("no", "rec no", "recommendation number", "ref")),
+        Column("text", ("recommendation", "recommendation text", "action")),
+        Column("owner", ("lead", "responsible", "who"), required=False),
+        Column("due", ("due date", "deadline", "by when", "target date"), required=False),
+        Column("status", ("progress", "rag"), required=False),
+    ),
+)
+
+
+def submissions_spec(areas_with_overall: Iterable[KeyArea]) -> TableSpec:
+    """Submissions are wide, one column per key area, so their contract depends on the audit's areas."""
+    return TableSpec(
+        SUBMISSIONS,
+        (
+            CASE_ID,
+            Column("agency", ("organisation", "service", "agency name")),
+            Column("status", ("return status", "audit status", "submission status")),
+            *(Column(a.key, (a.label, *a.aliases)) for a in areas_with_overall),
+            Column("evidence", EVIDENCE_WORDS, required=False),
+        ),
+    )
+
+
+@dataclass
+class RawTable:
+    """One table as read from one file, with canonical columns and where each came from.
+
+    `frame` holds strings exactly as typed (stripped of nothing), plus `_row`: the row
+    number a spreadsheet would show. `headers` maps each canonical column to the header
+    the person wrote; `cells` (workbooks only) maps it to the column letter.
+    """
+
+    file: str
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    sheet: str | None = None
+    letters: dict[str, str] = field(default_factory=dict)
+    evidence_columns: dict[str, str] = field(default_factory=dict)
+
+    def where(self, row: int | None, column: str | None) -> dict:
+        """Keyword arguments locating a value, for a Problem."""
+        if self.sheet is not None and column in self.letters and row is not None:
+            return {"sheet": self.sheet, "cell": f"{self.letters[column]}{row}", "column": self.headers.get(column, column), "row": row}
+        return {"row": row, "column": self.headers.get(column, column) if column else None}
+
+
+@dataclass
+class RawAudit:
+    """Everything read from data/raw/<audit-id>/, before any value is judged."""
+
+    audit_id: str
+    folder: Path
+    config: AuditConfig | None
+    tables: dict[str, list[RawTable]]
+    commentary: str
+    problems: list[Problem]
+
+
+def decode_text(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Decode bytes saved by Excel (UTF-8 with or without BOM, or Windows-1252)."""
+    if not data.strip():
+        return None, [error(file, "the file is empty; it needs at least a header row")]
+    if b"\x00" in data[:4096]:
+        return None, [
+            error(
+                file,
+                "is not a text CSV file (it looks binary, e.g. an .xlsx renamed to .csv)",
+                accepted="save it from Excel as 'CSV UTF-8 (Comma delimited)'",
+            )
+        ]
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), []
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), []
+    except UnicodeDecodeError as exc:
+        return None, [
+            error(
+                file,
+                f"cannot be read as text (byte {exc.object[exc.start]:#04x} at position {exc.start})",
+                accepted="UTF-8 or Windows-1252 encoded CSV",
+            )
+        ]
+
+
+def match_headers(
+    headers: list[str], spec: TableSpec, file: str, sheet: str | None = None
+) -> tuple[dict[int, str], dict[str, str], dict[int, str], list[Problem]]:
+    """Map typed headers to canonical column keys, forgiving case, spacing and punctuation.
+
+    Returns (position → key, key → typed header, position → evidence area key, problems).
+    """
+    lookup: dict[str, str] = {}
+    for column in spec.columns:
+        for spelling in (column.key, *column.aliases):
+            lookup.setdefault(normalise_label(spelling), column.key)
+    area_keys = {c.key: c for c in spec.columns if c.key not in {"case_id", "agency", "status", "evidence"}}
+    positions: dict[int, str] = {}
+    typed: dict[str, str] = {}
+    evidence: dict[int, str] = {}
+    problems: list[Problem] = []
+    where = {"sheet": sheet} if sheet else {}
+    for position, header in enumerate(headers):
+        folded = normalise_label(header)
+        if not folded:
+            continue
+        key = lookup.get(folded)
+        if key is None and spec.file == SUBMISSIONS:
+            key = _evidence_area(folded, lookup, area_keys)
+            if key is not None:
+                evidence[position] = key
+                continue
+        if key is None:
+            problems.append(
+                warning(file, "unknown column, ignored", column=header, accepted=", ".join(c.key for c in spec.columns), **where)
+            )
+            continue
+        if key in typed:
+            problems.append(
+                error(file, f"two columns both mean '{key}' ('{typed[key]}' and '{header}')", column=header, **where)
+            )
+            continue
+        positions[position] = key
+        typed[key] = header
+    missing = [key for key in spec.required if key not in typed]
+    for key in missing:
+        problems.append(
+            error(
+                file,
+                f"required column '{key}' is missing",
+                accepted="a header row with " + ", ".join(spec.required),
+                **where,
+            )
+        )
+    return positions, typed, evidence, problems
+
+
+def _evidence_area(folded: str, lookup: dict[str, str], area_keys: dict) -> str | None:
+    """'Voice of the Child evidence' → 'voice_of_the_child'; plain 'Notes' was matched earlier."""
+    for word in EVIDENCE_WORDS:
+        for form in (f" {word}", f" {word}s"):
+            if folded.endswith(form):
+                stem = folded[: -len(form)].strip()
+                key = lookup.get(stem)
+                if key in area_keys:
+                    return key
+    return None
+
+
+def read_csv_table(path: Path, spec: TableSpec, label: str | None = None) -> tuple[RawTable | None, list[Problem]]:
+    """Read one CSV into a RawTable of strings; blank lines are skipped but rows keep their numbers."""
+    file = label or path.name
+    text, problems = decode_text(path.read_bytes(), file)
+    if text is None:
+        return None, problems
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        return None, [error(file, "has no header row", accepted=", ".join(spec.required))]
+    headers = rows[0]
+    positions, typed, evidence, header_problems = match_headers(headers, spec, file)
+    problems += header_problems
+    records = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        record = {key: (cells[pos] if pos < len(cells) else "") for pos, key in positions.items()}
+        for pos, area in evidence.items():
+            record[f"evidence:{area}"] = cells[pos] if pos < len(cells) else ""
+        record[ROW] = number
+        records.append(record)
+    columns = [*positions.values(), *(f"evidence:{a}" for a in evidence.values()), ROW]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    if frame.empty:
+        problems.append(warning(file, "has a header row but no data rows"))
+    evidence_headers = {f"evidence:{area}": headers[pos] for pos, area in evidence.items()}
+    return RawTable(file, frame, typed | evidence_headers), problems
+
+
+def file_hashes(audit_dir: Path) -> dict[str, str]:
+    """SHA-256 of every input file, keyed by its path in the audit folder: a run's inputs in one place."""
+    hashes = {}
+    for path in sorted(p for p in audit_dir.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))):
+        hashes[path.relative_to(audit_dir).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def read_raw_audit(audit_dir: Path) -> RawAudit:
+    """Read every file of an audit folder; problems are collected, not raised."""
+    audit_id = audit_dir.name
+    if not audit_dir.is_dir():
+        problem = error(str(audit_dir), "audit folder not found")
+        return RawAudit(audit_id, audit_dir, None, {}, "", [problem])
+    config, problems = load_config(audit_dir)
+    tables: dict[str, list[RawTable]] = {}
+    specs = [CASES_SPEC, REFERRALS_SPEC, RECOMMENDATIONS_SPEC]
+    if config is not None:
+        specs.insert(0, submissions_spec(config.areas_with_overall))
+    workbooks: list[RawTable] = []
+    if config is not None and (audit_dir / RETURNS_DIR).is_dir():
+        from .questionnaires import read_returned_workbooks
+
+        workbooks, workbook_problems = read_returned_workbooks(audit_dir / RETURNS_DIR, config)
+        problems += workbook_problems
+    for spec in specs:
+        path = audit_dir / spec.file
+        if not path.is_file():
+            optional = spec.file == RECOMMENDATIONS or (spec.file == SUBMISSIONS and workbooks) or spec.file == REFERRALS
+            make = warning if optional else error
+            problems.append(make(spec.file, f"not found in {audit_dir.name}/", accepted="see docs/data-format.md"))
+            tables[spec.file] = []
+            continue
+        table, table_problems = read_csv_table(path, spec)
+        problems += table_problems
+        tables[spec.file] = [table] if table is not None else []
+    if config is not None:
+        tables[SUBMISSIONS] = tables.get(SUBMISSIONS, []) + workbooks
+    commentary_path = audit_dir / COMMENTARY
+    commentary = commentary_path.read_text(encoding="utf-8-sig") if commentary_path.is_file() else ""
+    if not commentary_path.is_file():
+        problems.append(warning(COMMENTARY, "not found; the board paper will show placeholders for the narrative"))
+    return RawAudit(audit_id, audit_dir, config, tables, commentary, problems)
+
+
+__all__ = [
+    "CONFIG_FILE",
+    "RawAudit",
+    "RawTable",
+    "read_raw_audit",
+    "read_csv_table",
+    "file_hashes",
+]

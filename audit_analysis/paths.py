@@ -1,0 +1,137 @@
+"""Where an audit's inputs and outputs live, and how outputs are swapped in whole.
+
+Paths are anchored on the project folder, never on the working directory, so a
+notebook run from `notebooks/` and a CLI run from anywhere see the same data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT_ENV = "AUDIT_ANALYSIS_ROOT"
+
+
+def default_root() -> Path:
+    """The project folder: $AUDIT_ANALYSIS_ROOT, else the checkout this package sits in, else cwd."""
+    if os.environ.get(ROOT_ENV):
+        return Path(os.environ[ROOT_ENV]).resolve()
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "data" / "raw").is_dir():
+        return checkout
+    return Path.cwd().resolve()
+
+
+@dataclass(frozen=True)
+class AuditPaths:
+    """Every path one audit's run reads or writes."""
+
+    audit_id: str
+    raw: Path
+    processed: Path
+    outputs: Path
+
+    @property
+    def figures(self) -> Path:
+        return self.outputs / "figures"
+
+    @property
+    def tables(self) -> Path:
+        return self.outputs / "tables"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.outputs / "notebooks"
+
+    @property
+    def questionnaires(self) -> Path:
+        return self.outputs / "questionnaires"
+
+    @property
+    def returns(self) -> Path:
+        return self.raw / "returns"
+
+    def paper(self, suffix: str, publication: bool = False) -> Path:
+        stem = f"{self.audit_id}-board-paper" + ("-publication" if publication else "")
+        return self.outputs / f"{stem}.{suffix}"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A project folder with data/raw, data/processed and outputs."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path | None = None) -> Workspace:
+        return cls(Path(root).resolve() if root else default_root())
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def outputs(self) -> Path:
+        return self.root / "outputs"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def audit(self, audit_id: str) -> AuditPaths:
+        return AuditPaths(
+            audit_id=audit_id,
+            raw=self.raw / audit_id,
+            processed=self.processed / audit_id,
+            outputs=self.outputs / audit_id,
+        )
+
+    def audit_ids(self) -> list[str]:
+        """Audits found under data/raw: every folder holding an audit.yaml."""
+        if not self.raw.is_dir():
+            return []
+        return sorted(p.parent.name for p in self.raw.glob("*/audit.yaml"))
+
+
+@contextmanager
+def building(target: Path) -> Iterator[Path]:
+    """Build a folder aside and swap it in whole, so a failure leaves the old one as it was."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    retired = None
+    if target.exists():
+        retired = target.parent / f".{target.name}.old-{os.getpid()}"
+        shutil.rmtree(retired, ignore_errors=True)
+        target.rename(retired)
+    staging.rename(target)
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write a file through a temporary sibling so readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

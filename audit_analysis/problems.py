@@ -1,0 +1,106 @@
+"""Problems found in an audit's inputs, reported all together.
+
+Auditors fix their returns in one sitting, so every check records a problem and
+carries on; only the caller decides whether errors stop the run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the inputs, located so a person can find and fix it."""
+
+    severity: str
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    accepted: str | None = None
+    suggestion: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def location(self) -> str:
+        parts = [self.file]
+        if self.sheet is not None:
+            parts.append(self.sheet)
+        if self.cell is not None:
+            parts.append(self.cell)
+        else:
+            if self.row is not None:
+                parts.append(f"row {self.row}")
+            if self.column is not None:
+                parts.append(f"column '{self.column}'")
+        return " › ".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: "
+        if self.value is not None:
+            text += f"{self.value!r} — "
+        text += self.message
+        if self.suggestion:
+            text += f" — did you mean {self.suggestion!r}?"
+        if self.accepted:
+            text += f" Accepted: {self.accepted}."
+        return text
+
+
+def error(file: str, message: str, **where) -> Problem:
+    return Problem(ERROR, file, message, **where)
+
+
+def warning(file: str, message: str, **where) -> Problem:
+    return Problem(WARNING, file, message, **where)
+
+
+class AuditDataError(Exception):
+    """Raised when an audit's inputs have errors; carries every problem found."""
+
+    def __init__(self, audit_id: str, problems: Iterable[Problem]):
+        self.audit_id = audit_id
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.severity == ERROR]
+        super().__init__(f"{audit_id}: {len(errors)} error(s) in the inputs")
+
+
+def errors_in(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == ERROR]
+
+
+def warnings_in(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == WARNING]
+
+
+def render_text(audit_id: str, problems: list[Problem]) -> str:
+    """The validation report as a person reads it on a terminal or in a file."""
+    errors, warnings = errors_in(problems), warnings_in(problems)
+    lines = [
+        f"Validation of {audit_id}: {len(errors)} error(s), {len(warnings)} warning(s)",
+    ]
+    for title, group in (("Errors", errors), ("Warnings", warnings)):
+        if group:
+            lines += ["", f"{title}:"]
+            lines += [f"  - {p}" for p in group]
+    if not problems:
+        lines.append("No problems found.")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(audit_id: str, problems: list[Problem]) -> str:
+    payload = {
+        "audit_id": audit_id,
+        "errors": len(errors_in(problems)),
+        "warnings": len(warnings_in(problems)),
+        "problems": [asdict(p) | {"text": str(p)} for p in problems],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,230 @@
+"""The audit's controlled vocabulary: grade scales, key areas and return statuses.
+
+Agencies type these by hand, so every term has the spellings people actually use.
+Matching is on a normalised form (case, spacing and punctuation ignored).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+NOT_GRADED = "Not graded"
+
+_NOT_GRADED_SPELLINGS = (
+    "",
+    "n/a",
+    "na",
+    "none",
+    "no grade",
+    "no grading",
+    "no grading given",
+    "not graded",
+    "ungraded",
+    "not applicable",
+    "insufficient information",
+    "insufficient info",
+    "unable to grade",
+    "-",
+)
+
+
+def normalise_label(text: object) -> str:
+    """Fold a typed label to a comparable key: 'Assessment, Analysis & Planning ' -> 'assessment analysis and planning'."""
+    if text is None:
+        return ""
+    s = str(text).replace("\u00a0", " ").replace("&", " and ").lower()
+    s = re.sub(r"[^0-9a-z]+", " ", s)
+    return " ".join(s.split())
+
+
+@dataclass(frozen=True)
+class GradeScale:
+    """An ordered grade scale, best first, plus the spellings each grade accepts.
+
+    Scales are never pooled: a table carries the scale it was graded on.
+    """
+
+    key: str
+    label: str
+    grades: tuple[str, ...]
+    good_or_better: tuple[str, ...]
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def all_grades(self) -> tuple[str, ...]:
+        """The grades in report order, with 'Not graded' last."""
+        return (*self.grades, NOT_GRADED)
+
+    def lookup(self) -> dict[str, str]:
+        table = {normalise_label(g): g for g in self.grades}
+        for grade, words in self.spellings.items():
+            table.update({normalise_label(w): grade for w in words})
+        table.update({normalise_label(w): NOT_GRADED for w in _NOT_GRADED_SPELLINGS})
+        return table
+
+    def parse(self, value: object) -> str | None:
+        """The canonical grade for a typed value, or None when it is not on this scale."""
+        if value is None or (isinstance(value, float) and value != value):
+            return NOT_GRADED
+        text = str(value)
+        if re.fullmatch(r"\s*\d+\.0\s*", text):
+            text = text.split(".")[0]
+        return self.lookup().get(normalise_label(text))
+
+
+OFSTED = GradeScale(
+    key="ofsted",
+    label="Ofsted four-point scale",
+    grades=("Outstanding", "Good", "Requires Improvement", "Inadequate"),
+    good_or_better=("Outstanding", "Good"),
+    spellings={
+        "Outstanding": ("1", "O", "Outstanding (1)", "Grade 1"),
+        "Good": ("2", "G", "Good (2)", "Grade 2"),
+        "Requires Improvement": (
+            "3",
+            "RI",
+            "R I",
+            "Req Imp",
+            "Req. Imp.",
+            "Requires improvement to be good",
+            "Requires improvements",
+            "Required improvement",
+            "Requiring improvement",
+            "Requires Improvement (3)",
+            "Grade 3",
+        ),
+        "Inadequate": ("4", "I", "Inadequate (4)", "Grade 4"),
+    },
+)
+
+OFSTED_2025 = GradeScale(
+    key="ofsted-2025",
+    label="Ofsted five-point scale (November 2025)",
+    grades=(
+        "Exceptional",
+        "Strong standard",
+        "Expected standard",
+        "Needs attention",
+        "Urgent improvement",
+    ),
+    good_or_better=("Exceptional", "Strong standard", "Expected standard"),
+    spellings={
+        "Strong standard": ("Strong",),
+        "Expected standard": ("Expected",),
+        "Urgent improvement": ("Urgent improvement needed",),
+    },
+)
+
+GRADE_SCALES: dict[str, GradeScale] = {s.key: s for s in (OFSTED, OFSTED_2025)}
+
+
+@dataclass(frozen=True)
+class KeyArea:
+    """A key area of practice graded on each return."""
+
+    key: str
+    label: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+OVERALL = KeyArea(
+    key="overall",
+    label="Overall",
+    description="The auditor's overall judgement of the agency's work with the child.",
+    aliases=("Overall grade", "Overall grading", "Overall judgement", "Overall rating"),
+)
+
+DEFAULT_KEY_AREAS: tuple[KeyArea, ...] = (
+    KeyArea(
+        "recognition_and_response",
+        "Recognition and Response",
+        "Was the risk of neglect recognised, and was the response timely and proportionate?",
+        ("Response and Recognition", "Recognition", "Recognition Response"),
+    ),
+    KeyArea(
+        "voice_of_the_child",
+        "Voice of the Child",
+        "Are the child's views, wishes and lived experience recorded and acted on?",
+        ("Voice of Child", "Child's Voice", "Voice"),
+    ),
+    KeyArea(
+        "case_recording",
+        "Case Recording",
+        "Are records accurate, timely and detailed enough to follow the child's story?",
+        ("Record Keeping", "Case Recording Record Keeping", "Recording", "Case Records"),
+    ),
+    KeyArea(
+        "assessment_analysis_planning",
+        "Assessment, Analysis and Planning",
+        "Are needs and risks assessed and analysed, leading to clear plans?",
+        ("Assessment Analysis Planning", "Assessment", "Assessment and Planning"),
+    ),
+    KeyArea(
+        "supervision_and_management",
+        "Supervision and Management",
+        "Is there management oversight and reflective supervision of the work?",
+        ("Management and Supervision", "Supervision", "Management Oversight"),
+    ),
+    KeyArea(
+        "intervention_and_review",
+        "Intervention and Review",
+        "Did the help make a difference, and was it reviewed?",
+        ("Review and Intervention", "Intervention", "Review"),
+    ),
+)
+
+STATUSES: tuple[str, ...] = ("submitted", "incomplete", "not_submitted", "no_involvement")
+STATUS_LABELS: dict[str, str] = {
+    "submitted": "Submitted",
+    "incomplete": "Incomplete",
+    "not_submitted": "Not submitted",
+    "no_involvement": "No involvement",
+}
+GRADED_STATUSES: tuple[str, ...] = ("submitted", "incomplete")
+
+_STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "submitted": ("submitted", "complete", "completed", "returned", "received", "done", "yes"),
+    "incomplete": ("incomplete", "partially complete", "partial", "part complete", "partly"),
+    "not_submitted": (
+        "not submitted",
+        "not returned",
+        "not received",
+        "none received",
+        "outstanding",
+        "failed to submit",
+        "no return",
+        "missing",
+    ),
+    "no_involvement": (
+        "no involvement",
+        "no involvement in the audit period",
+        "no involvement in period",
+        "no contact",
+        "not known to agency",
+        "not involved",
+        "no service in period",
+    ),
+}
+_STATUS_LOOKUP = {normalise_label(w): k for k, ws in _STATUS_SPELLINGS.items() for w in ws}
+
+
+def parse_status(value: object) -> str | None:
+    """The canonical status key for a typed status, or None when unknown."""
+    return _STATUS_LOOKUP.get(normalise_label(value))
+
+
+def status_spellings() -> tuple[str, ...]:
+    return tuple(STATUS_LABELS[k] for k in STATUSES)
+
+
+def suggest(value: object, choices: list[str] | tuple[str, ...]) -> str | None:
+    """The closest accepted choice to a mistyped value, if one is close enough."""
+    text = normalise_label(value)
+    if not text:
+        return None
+    folded = {normalise_label(c): c for c in choices}
+    match = difflib.get_close_matches(text, list(folded), n=1, cutoff=0.75)
+    return folded[match[0]] if match else None
