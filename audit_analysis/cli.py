@@ -77,9 +77,9 @@ def cmd_clean(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
+    audit_ids = _audit_ids(args, workspace)
     from .runner import run_audits
 
-    audit_ids = _audit_ids(args, workspace)
     results = run_audits(
         workspace,
         audit_ids,
@@ -120,11 +120,12 @@ def cmd_new(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def cmd_questionnaires(args: argparse.Namespace, workspace: Workspace) -> int:
+    audit_ids = _audit_ids(args, workspace)
     from .config import read_config
     from .questionnaires import write_questionnaires
 
     status = EXIT_OK
-    for audit_id in _audit_ids(args, workspace):
+    for audit_id in audit_ids:
         paths = workspace.audit(audit_id)
         try:
             config = read_config(paths.raw)

@@ -253,7 +253,11 @@ def read_csv_table(path: Path, spec: TableSpec, label: str | None = None) -> tup
     columns = [*positions.values(), *(f"evidence:{a}" for a in evidence.values()), ROW]
     frame = pd.DataFrame.from_records(records, columns=columns)
     if frame.empty:
-        problems.append(warning(file, "has a header row but no data rows"))
+        if spec.file in (SUBMISSIONS, CASES) and not header_problems:
+            what = "returns" if spec.file == SUBMISSIONS else "cases"
+            problems.append(error(file, f"has a header row but no {what}", accepted=f"one row per {what[:-1]}"))
+        else:
+            problems.append(warning(file, "has a header row but no data rows"))
     evidence_headers = {f"evidence:{area}": headers[pos] for pos, area in evidence.items()}
     return RawTable(file, frame, typed | evidence_headers), problems
 

@@ -1,0 +1,177 @@
+"""Cleaning and validation: every kind of bad input gets a clear, located message, and nothing is written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from audit_analysis.cleaning import clean_audit, normalise_case_id, parse_date
+from audit_analysis.loading import read_raw_audit
+from audit_analysis.pipeline import clean, validate
+from audit_analysis.problems import AuditDataError, errors_in
+from conftest import FIXTURES, MINIMAL_AUDIT, make_workspace
+
+BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
+
+
+def _broken_workspace(tmp_path: Path, case: Path):
+    workspace = make_workspace(tmp_path, MINIMAL_AUDIT)
+    folder = workspace.audit(MINIMAL_AUDIT.name).raw
+    for overlay in case.iterdir():
+        if overlay.name != "expect.txt":
+            shutil.copyfile(overlay, folder / overlay.name)
+    return workspace
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=[c.name for c in BROKEN])
+def test_broken_input_is_reported_and_nothing_is_written(tmp_path, case):
+    workspace = _broken_workspace(tmp_path, case)
+    paths = workspace.audit(MINIMAL_AUDIT.name)
+    raw_before = {p.name: p.read_bytes() for p in paths.raw.iterdir()}
+
+    result = validate(paths)
+    report = "\n".join(str(p) for p in result.problems)
+    for expected in (case / "expect.txt").read_text().splitlines():
+        assert expected in report, f"{expected!r} not in:\n{report}"
+    assert not result.ok
+
+    with pytest.raises(AuditDataError):
+        clean(paths)
+    assert not paths.processed.exists()
+    assert {p.name: p.read_bytes() for p in paths.raw.iterdir()} == raw_before
+
+
+def test_every_problem_is_reported_in_one_pass(tmp_path):
+    workspace = _broken_workspace(tmp_path, FIXTURES / "broken" / "many-problems")
+    errors = errors_in(validate(workspace.audit(MINIMAL_AUDIT.name)).problems)
+    assert len(errors) >= 5
+
+
+def test_failed_clean_leaves_previous_processed_tables(minimal_workspace):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    clean(paths)
+    before = (paths.processed / "gradings.csv").read_bytes()
+    (paths.raw / "submissions.csv").write_text("case_id,agency\n1,Nobody\n")
+    with pytest.raises(AuditDataError):
+        clean(paths)
+    assert (paths.processed / "gradings.csv").read_bytes() == before
+    assert not list(paths.processed.parent.glob(".*building*"))
+
+
+def test_gradings_are_long_with_one_row_per_case_agency_area(minimal_workspace):
+    result = clean(minimal_workspace.audit(MINIMAL_AUDIT.name))
+    gradings = result.gradings
+    assert list(gradings.columns) == ["audit_id", "case_id", "agency", "status", "area", "grade"]
+    assert len(gradings) == len(result.returns) * 7
+    assert not gradings.duplicated(["case_id", "agency", "area"]).any()
+    first = gradings[(gradings.case_id == "1") & (gradings.agency == "Children's Social Care")]
+    assert first.set_index("area")["grade"].to_dict() == {
+        "recognition_and_response": "Good",
+        "voice_of_the_child": "Requires Improvement",
+        "case_recording": "Requires Improvement",
+        "assessment_analysis_planning": "Requires Improvement",
+        "supervision_and_management": "Good",
+        "intervention_and_review": "Inadequate",
+        "overall": "Requires Improvement",
+    }
+    not_involved = gradings[(gradings.agency == "Police") & (gradings.case_id == "2")]
+    assert set(not_involved.status) == {"no_involvement"} and set(not_involved.grade) == {"Not graded"}
+    assert set(gradings[gradings.agency == "General Practitioners"].status) == {"not_submitted"}
+
+
+def test_referrals_are_split_by_audit_period_and_categories_harmonised(minimal_workspace):
+    referrals = clean(minimal_workspace.audit(MINIMAL_AUDIT.name)).referrals
+    assert referrals["period"].tolist() == ["before", "during", "during", "during", "before"]
+    assert referrals.loc[1, "date"] == pd.Timestamp("2016-03-05")
+    assert set(referrals["category"]) == {"Neglect", "Domestic abuse", "Physical abuse"}
+
+
+def test_header_matching_forgives_case_spacing_punctuation_and_report_wording(minimal_workspace):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    (paths.raw / "submissions.csv").write_text(
+        "Case No., AGENCY ,Status,Overall grade,Response and Recognition,Voice of Child,Record Keeping,"
+        "\"Assessment, Analysis, Planning\",Supervision & Management,Intervention and Review,Voice of the Child evidence\n"
+        "Case 01,csc,Submitted ,ri,1,2,3,4,good,GOOD,Child seen alone.\n",
+        encoding="utf-8",
+    )
+    result = validate(paths)
+    assert result.ok, [str(p) for p in result.problems]
+    grades = result.gradings.set_index("area")["grade"]
+    assert grades["overall"] == "Requires Improvement"
+    assert grades["recognition_and_response"] == "Outstanding"
+    assert grades["assessment_analysis_planning"] == "Inadequate"
+    assert result.evidence.iloc[0][["area", "text"]].tolist() == ["voice_of_the_child", "Child seen alone."]
+
+
+@pytest.mark.parametrize("name", ["cases-windows-1252.csv", "cases-utf8-bom.csv"])
+def test_excel_encodings_are_read(minimal_workspace, name):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    shutil.copyfile(FIXTURES / "encodings" / name, paths.raw / "cases.csv")
+    result = validate(paths)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.cases.loc[0, "issues"] == "Mother’s partner – “Seán” £ debts"
+    assert result.cases.loc[0, "ethnicity"] == "Irish Traveller"
+
+
+def test_five_point_scale_is_used_when_chosen(minimal_workspace):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    config = paths.raw / "audit.yaml"
+    config.write_text(config.read_text() + "grade_scale: ofsted-2025\n")
+    result = validate(paths)
+    messages = [str(p) for p in errors_in(result.problems)]
+    assert any("'Requires Improvement' — is not a grade on the Ofsted five-point scale" in m for m in messages)
+    (paths.raw / "submissions.csv").write_text(
+        "case_id,agency,status,overall,recognition_and_response,voice_of_the_child,case_recording,"
+        "assessment_analysis_planning,supervision_and_management,intervention_and_review\n"
+        "1,CSC,submitted,strong standard ,Exceptional,Needs attention,Urgent improvement,Expected standard,,\n"
+    )
+    result = validate(paths)
+    assert result.ok
+    assert set(result.gradings.grade) == {
+        "Strong standard", "Exceptional", "Needs attention", "Urgent improvement", "Expected standard", "Not graded"
+    }
+
+
+def test_blank_status_with_grades_is_taken_as_submitted_with_a_warning(minimal_workspace):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    text = (paths.raw / "submissions.csv").read_text().replace("1,Police,submitted", "1,Police,")
+    (paths.raw / "submissions.csv").write_text(text)
+    result = validate(paths)
+    assert result.ok
+    assert any("taken as 'submitted'" in str(p) for p in result.problems)
+
+
+def test_raw_files_are_never_written(minimal_workspace):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in paths.raw.rglob("*") if p.is_file()}
+    clean(paths)
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in paths.raw.rglob("*") if p.is_file()}
+    assert before == after
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("Case 01", "1"), (" 7 ", "7"), ("case no. 10", "10"), ("br-016", "BR-016")]
+)
+def test_case_ids_are_normalised(typed, expected):
+    assert normalise_case_id(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("2016-03-05", (2016, 3, 5)), ("05/03/2016", (2016, 3, 5)), ("5.3.2016", (2016, 3, 5)), ("31/02/2016", None), ("", None)],
+)
+def test_dates_are_iso_or_uk_day_first(typed, expected):
+    parsed = parse_date(typed)
+    assert ((parsed.year, parsed.month, parsed.day) if parsed else None) == expected
+
+
+def test_clean_audit_without_config_reports_and_returns_empty_tables(tmp_path):
+    folder = tmp_path / "no-config"
+    folder.mkdir()
+    result = clean_audit(read_raw_audit(folder))
+    assert not result.ok
+    assert "audit.yaml: not found" in str(result.problems[0])
+    assert result.gradings.empty

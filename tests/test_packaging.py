@@ -1,0 +1,71 @@
+"""House rules that keep a fresh checkout working: dependencies in step, clean notebooks, CI = README."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+
+import yaml
+
+from conftest import PROJECT
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_names_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    declared = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    environment = yaml.safe_load((PROJECT / "environment.yml").read_text())
+    conda = {_name(d) for d in environment["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    assert conda == declared, f"only in pyproject: {declared - conda}; only in environment.yml: {conda - declared}"
+
+
+def test_dependency_versions_agree():
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    pins = {_name(r): r.replace(" ", "") for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    environment = yaml.safe_load((PROJECT / "environment.yml").read_text())
+    for dependency in environment["dependencies"]:
+        if isinstance(dependency, str) and _name(dependency) in pins:
+            assert dependency.replace(" ", "") == pins[_name(dependency)]
+
+
+def test_notebooks_are_committed_without_outputs_or_execution_counts():
+    notebooks = sorted((PROJECT / "notebooks").glob("*.ipynb"))
+    assert notebooks, "no notebooks found"
+    for path in notebooks:
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert not cell.get("outputs"), f"{path.name} has outputs"
+                assert cell.get("execution_count") is None, f"{path.name} has execution counts"
+
+
+def test_every_notebook_has_one_parameters_cell_of_plain_literals():
+    for path in sorted((PROJECT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text())
+        tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters'"
+        for line in "".join(tagged[0]["source"]).splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                assert re.fullmatch(r"\w+\s*(: [\w |]+)?=\s*(\"[^\"]*\"|'[^']*'|True|False|None|-?\d+)\s*(#.*)?", line.strip()), (
+                    f"{path.name}: parameters must be plain literals, got {line!r}"
+                )
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    readme = (PROJECT / "README.md").read_text()
+    commands = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", readme, flags=re.S)
+    quick_start = [line for block in commands for line in block.splitlines() if line.strip()]
+    assert "make test" in quick_start
+    ci = (PROJECT / ".ci" / "run").read_text().splitlines()
+    assert "make test" in [line.strip() for line in ci]
+
+
+def test_generated_folders_are_kept_but_ignored():
+    ignore = (PROJECT / ".gitignore").read_text()
+    for folder in ("data/processed", "outputs"):
+        assert (PROJECT / folder).is_dir()
+        assert f"{folder}/*" in ignore
