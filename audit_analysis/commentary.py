@@ -1,0 +1,129 @@
+"""The auditor's narrative (`commentary.md`), split into the board paper's parts.
+
+Commentary is human-written and lives in the raw folder, so a rerun never loses it and
+editing it needs no notebook change. It is user-supplied text bound for HTML: any raw
+HTML in it is escaped, while Markdown formatting is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .config import AuditConfig
+from .vocabulary import normalise_label
+
+GENERAL_PARTS: tuple[tuple[str, str], ...] = (
+    ("introduction", "Introduction"),
+    ("audit_sample", "Audit sample"),
+    ("methodology", "Methodology"),
+    ("limitations", "Limitations"),
+    ("summary", "Summary"),
+)
+_PART_SPELLINGS = {
+    "introduction": ("introduction", "intro", "background"),
+    "audit_sample": ("audit sample", "sample", "the sample"),
+    "methodology": ("methodology", "method", "methods"),
+    "limitations": ("limitations", "limits", "caveats"),
+    "summary": ("summary", "conclusions", "summary and conclusions", "overview"),
+}
+PLACEHOLDER = "*Commentary to be added: write a `## {heading}` section in commentary.md.*"
+
+
+class MissingCommentaryError(Exception):
+    """A final (board) paper was asked for while commentary sections are still missing."""
+
+    def __init__(self, audit_id: str, missing: list[str]):
+        self.missing = missing
+        super().__init__(
+            f"{audit_id}: commentary.md has no section for: {', '.join(missing)}. "
+            "Add a '## <heading>' section for each, or export a draft."
+        )
+
+
+@dataclass(frozen=True)
+class Commentary:
+    """commentary.md, split by `## ` heading and keyed to the paper's parts."""
+
+    sections: dict[str, str]
+    unmatched: tuple[str, ...] = ()
+
+    def get(self, key: str) -> str | None:
+        return self.sections.get(key)
+
+
+def escape_html_in_markdown(text: str) -> str:
+    """Neutralise raw HTML while keeping Markdown: `<script>` shows as text, `**bold**` still renders."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def split_sections(text: str) -> dict[str, str]:
+    """`## Heading` → body, in file order; text before the first heading is ignored."""
+    sections: dict[str, str] = {}
+    heading = None
+    lines: list[str] = []
+    for line in text.splitlines():
+        match = re.match(r"^##\s+(.+?)\s*#*\s*$", line)
+        if match and not line.startswith("###"):
+            if heading is not None:
+                sections[heading] = "\n".join(lines).strip()
+            heading, lines = match.group(1), []
+        elif heading is not None:
+            lines.append(line)
+    if heading is not None:
+        sections[heading] = "\n".join(lines).strip()
+    return sections
+
+
+def part_key(heading: str, config: AuditConfig) -> str | None:
+    """The paper part a heading belongs to: a general part, or `agency:<canonical name>`."""
+    folded = normalise_label(heading)
+    for key, spellings in _PART_SPELLINGS.items():
+        if folded in {normalise_label(s) for s in spellings}:
+            return key
+    agency = config.agency_lookup().get(folded)
+    return f"agency:{agency}" if agency else None
+
+
+def parse_commentary(text: str, config: AuditConfig) -> Commentary:
+    sections: dict[str, str] = {}
+    unmatched = []
+    for heading, body in split_sections(text).items():
+        key = part_key(heading, config)
+        if key is None:
+            unmatched.append(heading)
+        elif body:
+            sections[key] = body
+    return Commentary(sections, tuple(unmatched))
+
+
+def heading_of(key: str) -> str:
+    if key.startswith("agency:"):
+        return key.split(":", 1)[1]
+    return dict(GENERAL_PARTS)[key]
+
+
+def expected_parts(agencies_with_returns: Iterable[str]) -> list[str]:
+    """Every part a final paper needs commentary for, in paper order."""
+    general = [key for key, _ in GENERAL_PARTS]
+    return [*general[:-1], *(f"agency:{a}" for a in agencies_with_returns), general[-1]]
+
+
+def missing_parts(commentary: Commentary, agencies_with_returns: Iterable[str]) -> list[str]:
+    return [key for key in expected_parts(agencies_with_returns) if commentary.get(key) is None]
+
+
+def commentary_markdown(commentary: Commentary, key: str) -> str:
+    """The part's commentary ready to display, or a visible placeholder in a draft."""
+    body = commentary.get(key)
+    if body is None:
+        return PLACEHOLDER.format(heading=heading_of(key))
+    return escape_html_in_markdown(body)
+
+
+def require_complete(audit_id: str, commentary: Commentary, agencies_with_returns: Iterable[str]) -> None:
+    """For a final paper: raise, naming every missing section."""
+    missing = missing_parts(commentary, agencies_with_returns)
+    if missing:
+        raise MissingCommentaryError(audit_id, [heading_of(k) for k in missing])

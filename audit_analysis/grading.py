@@ -1,0 +1,528 @@
+"""How many returns came back, and how agencies graded their own practice.
+
+Inputs are the cleaned `returns` (one row per case × agency) and `gradings` (one row per case ×
+agency × area, overall included, for every return) tables. Outputs speak the report's language:
+agency names in the audit's order, key-area labels in the audit's order (`Overall` last), grades
+in the scale's order with "Not graded" last.
+
+Only returns with a graded status (submitted or incomplete) enter grade counts: a return that
+was not submitted, or that records no involvement, carries "Not graded" by construction and is
+counted by its status instead, never as an ungraded audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import disclosure
+from .profile import sorted_case_ids
+from .vocabulary import (
+    GRADED_STATUSES,
+    NOT_GRADED,
+    OVERALL,
+    STATUS_LABELS,
+    STATUSES,
+    GradeScale,
+    KeyArea,
+)
+
+ALL_AGENCIES = "All agencies"
+OF_WHICH_INCOMPLETE = "of which incomplete"
+NOT_SUBMITTED = STATUS_LABELS["not_submitted"].lower()
+NO_INVOLVEMENT = STATUS_LABELS["no_involvement"].lower()
+EXPECTED = "expected"
+SHARE_RETURNED = "share_returned"
+SHARE_COMPLETE = "share_complete"
+NO_RETURN = ""
+"""Case × agency grid cell when the agency made no return for the case."""
+
+
+def _unknown(values: Iterable[object], known: Iterable[str], what: str) -> None:
+    unknown = sorted({str(v) for v in values} - {str(k) for k in known})
+    if unknown:
+        raise ValueError(f"Unexpected {what}: {', '.join(unknown)}.")
+
+
+def _check(
+    table: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea] | None = None,
+    scale: GradeScale | None = None,
+) -> None:
+    _unknown(table["agency"], agencies, "agency (not in the audit's agency list)")
+    _unknown(table["status"], STATUSES, "return status")
+    if areas is not None:
+        _unknown(table["area"], [a.key for a in (*areas, OVERALL)], "key area")
+    if scale is not None:
+        _unknown(table["grade"], scale.all_grades, f"grade for the {scale.label}")
+
+
+def _area_list(areas: Sequence[KeyArea], include_overall: bool) -> list[KeyArea]:
+    return [*areas, OVERALL] if include_overall else list(areas)
+
+
+def _rows(present: Iterable[str], agencies: Sequence[str], include_all: bool) -> list[str]:
+    present = set(present)
+    return [a for a in agencies if include_all or a in present]
+
+
+def _count(frame: pd.DataFrame, by: list[str], levels: list[Sequence[str]]) -> pd.Series:
+    full = pd.MultiIndex.from_product([list(level) for level in levels], names=by)
+    counts = frame.value_counts(subset=by, sort=False)
+    return counts.reindex(full, fill_value=0).astype("int64")
+
+
+def _wide(counts: pd.Series, rows: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
+    if counts.empty:
+        return pd.DataFrame(0, index=list(rows), columns=list(columns), dtype="int64")
+    return counts.unstack(-1).reindex(index=list(rows), columns=list(columns))
+
+
+def _labels(values: Sequence[str], name: str) -> pd.Index:
+    return pd.Index(list(values), dtype="str", name=name)
+
+
+def _graded_rows(gradings: pd.DataFrame) -> pd.DataFrame:
+    return gradings.loc[gradings["status"].isin(GRADED_STATUSES)]
+
+
+def _overall_rows(gradings: pd.DataFrame) -> pd.DataFrame:
+    overall = gradings.loc[gradings["area"] == OVERALL.key]
+    repeated = overall.duplicated(["case_id", "agency"])
+    if repeated.any():
+        pairs = overall.loc[repeated, ["case_id", "agency"]].astype("str").agg(" / ".join, axis=1)
+        raise ValueError(f"More than one overall grade for case / agency: {', '.join(pairs)}.")
+    return overall
+
+
+def agencies_without_returns(returns: pd.DataFrame, agencies: Sequence[str]) -> list[str]:
+    """Agencies in the audit's list with no return for any case, in the audit's order.
+
+    Reports name them ("Women's Aid and Adult Social Care had no contact with the sample") even
+    though their rows are left out of the grade tables by default. Accepts `gradings` too.
+    """
+    present = set(returns["agency"])
+    return [a for a in agencies if a not in present]
+
+
+def return_rates(
+    returns: pd.DataFrame,
+    agencies: Sequence[str],
+    *,
+    include_agencies_without_returns: bool = False,
+    totals: bool = False,
+) -> pd.DataFrame:
+    """Returns expected and received per agency.
+
+    Index 'agency' (audit order; 'All agencies' last when `totals`). Columns: 'expected'
+    (returns asked for) and the status keys 'submitted', 'incomplete', 'not_submitted',
+    'no_involvement' (int64); 'share_returned' = (submitted + incomplete) / (expected −
+    no_involvement) and 'share_complete' = submitted / (expected − no_involvement) (float64;
+    NaN when the agency was involved in no case). Returns recording no involvement are left
+    out of the shares: an agency cannot audit work it did not do.
+    """
+    _check(returns, agencies)
+    rows = _rows(returns["agency"], agencies, include_agencies_without_returns)
+    table = _wide(_count(returns, ["agency", "status"], [rows, STATUSES]), rows, STATUSES)
+    table.index = _labels(rows, "agency")
+    table.columns = pd.Index(list(STATUSES), dtype="str")
+    if totals:
+        table.loc[ALL_AGENCIES] = table.sum(axis=0)
+    table = table.astype("int64")
+    table.insert(0, EXPECTED, table.sum(axis=1).astype("int64"))
+    involved = (table[EXPECTED] - table["no_involvement"]).replace(0, np.nan)
+    table[SHARE_RETURNED] = (table["submitted"] + table["incomplete"]) / involved
+    table[SHARE_COMPLETE] = table["submitted"] / involved
+    return table
+
+
+def overall_grade_distribution(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    scale: GradeScale,
+    *,
+    include_agencies_without_returns: bool = False,
+    totals: bool = False,
+) -> pd.DataFrame:
+    """Each agency's overall grades, with the returns that could not be graded — the report's table.
+
+    Index 'agency' (audit order; 'All agencies' last when `totals`). Columns, all int64:
+    the scale's grades then 'Not graded' (overall grades of submitted and incomplete returns),
+    'of which incomplete' (incomplete returns, already counted in the grade columns),
+    'not submitted' and 'no involvement' (returns by status). A row's grade columns sum to its
+    audits; grade columns plus the last two sum to its returns.
+    """
+    _check(gradings, agencies, scale=scale)
+    overall = _overall_rows(gradings)
+    rows = _rows(overall["agency"], agencies, include_agencies_without_returns)
+    grades = _count(_graded_rows(overall), ["agency", "grade"], [rows, scale.all_grades])
+    statuses = _count(overall, ["agency", "status"], [rows, STATUSES])
+    table = _wide(grades, rows, scale.all_grades)
+    status_table = _wide(statuses, rows, STATUSES)
+    table[OF_WHICH_INCOMPLETE] = status_table["incomplete"]
+    table[NOT_SUBMITTED] = status_table["not_submitted"]
+    table[NO_INVOLVEMENT] = status_table["no_involvement"]
+    table.index = _labels(rows, "agency")
+    table.columns = pd.Index(list(table.columns), dtype="str")
+    if totals:
+        table.loc[ALL_AGENCIES] = table.sum(axis=0)
+    return table.astype("int64")
+
+
+def overall_distribution_row_groups(scale: GradeScale) -> list[list[str]]:
+    """The sums of an overall-distribution row that a paper publishes, for secondary suppression.
+
+    The grade columns add up to the number of audits (stated in the findings text); the status
+    columns to the returns not graded; all of them to the returns expected.
+    """
+    grades = list(scale.all_grades)
+    return [grades, [NOT_SUBMITTED, NO_INVOLVEMENT], [*grades, NOT_SUBMITTED, NO_INVOLVEMENT]]
+
+
+def overall_distribution_mask(
+    distribution: pd.DataFrame, scale: GradeScale, threshold: int | None
+) -> pd.DataFrame:
+    """Which cells of overall_grade_distribution() a publication version hides (bool, same shape).
+
+    Row sums as in overall_distribution_row_groups(), and column totals, are treated as
+    published, whether or not the table carries its 'All agencies' row, because the findings
+    text states them. Findings use this same mask, so text and table hide the same numbers.
+    """
+    return disclosure.suppression_mask(
+        distribution,
+        threshold,
+        row_groups=overall_distribution_row_groups(scale),
+        column_totals=True,
+        total_row=ALL_AGENCIES,
+    )
+
+
+def area_grade_distribution(
+    gradings: pd.DataFrame,
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    *,
+    agency: str | None = None,
+    include_overall: bool = True,
+) -> pd.DataFrame:
+    """How each key area was graded, across all agencies or for one `agency`.
+
+    Index 'area' (area labels in audit order, 'Overall' last when `include_overall`);
+    columns 'grade' = the scale's grades then 'Not graded'; int64 counts of submitted and
+    incomplete returns. An agency with no such returns gives a table of zeros.
+    """
+    _unknown(gradings["area"], [a.key for a in (*areas, OVERALL)], "key area")
+    _unknown(gradings["grade"], scale.all_grades, f"grade for the {scale.label}")
+    chosen = _area_list(areas, include_overall)
+    graded = _graded_rows(gradings)
+    if agency is not None:
+        graded = graded.loc[graded["agency"] == agency]
+    keys = [a.key for a in chosen]
+    table = _wide(
+        _count(graded, ["area", "grade"], [keys, scale.all_grades]), keys, scale.all_grades
+    )
+    table.index = _labels([a.label for a in chosen], "area")
+    table.columns = _labels(scale.all_grades, "grade")
+    return table.astype("int64")
+
+
+def agency_area_grade_counts(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    *,
+    include_overall: bool = True,
+    include_agencies_without_returns: bool = False,
+) -> pd.DataFrame:
+    """Every agency × area × grade count, zeros included — the long form figures facet on.
+
+    RangeIndex; columns 'agency', 'area' (label), 'grade' (str) and 'count' (int64), ordered by
+    agency (audit order), area (audit order, 'Overall' last) and grade (scale order).
+    Submitted and incomplete returns only.
+    """
+    _check(gradings, agencies, areas, scale)
+    chosen = _area_list(areas, include_overall)
+    rows = _rows(gradings["agency"], agencies, include_agencies_without_returns)
+    counts = _count(
+        _graded_rows(gradings),
+        ["agency", "area", "grade"],
+        [rows, [a.key for a in chosen], scale.all_grades],
+    )
+    label = {a.key: a.label for a in chosen}
+    long = counts.rename("count").reset_index()
+    long["area"] = long["area"].map(label)
+    return long.astype({"agency": "str", "area": "str", "grade": "str", "count": "int64"})
+
+
+def agency_area_grade_matrix(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    *,
+    include_overall: bool = True,
+    include_agencies_without_returns: bool = False,
+) -> pd.DataFrame:
+    """agency_area_grade_counts() pivoted: one row per agency × area, one column per grade.
+
+    Index MultiIndex ('agency', 'area'); columns 'grade' = the scale's grades then
+    'Not graded'; int64.
+    """
+    long = agency_area_grade_counts(
+        gradings,
+        agencies,
+        areas,
+        scale,
+        include_overall=include_overall,
+        include_agencies_without_returns=include_agencies_without_returns,
+    )
+    rows = list(dict.fromkeys(zip(long["agency"], long["area"], strict=True)))
+    index = pd.MultiIndex.from_tuples(rows, names=["agency", "area"])
+    if not rows:
+        index = pd.MultiIndex.from_arrays(
+            [pd.Index([], dtype="str"), pd.Index([], dtype="str")], names=["agency", "area"]
+        )
+    matrix = long.pivot(index=["agency", "area"], columns="grade", values="count")
+    matrix = matrix.reindex(index=index, columns=list(scale.all_grades), fill_value=0)
+    matrix.columns = _labels(scale.all_grades, "grade")
+    return matrix.astype("int64")
+
+
+def _agency_by_area(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    grades: Sequence[str],
+    include_overall: bool,
+    include_agencies_without_returns: bool,
+) -> pd.DataFrame:
+    matrix = agency_area_grade_matrix(
+        gradings,
+        agencies,
+        areas,
+        scale,
+        include_overall=include_overall,
+        include_agencies_without_returns=include_agencies_without_returns,
+    )
+    chosen = _area_list(areas, include_overall)
+    rows = _rows(gradings["agency"], agencies, include_agencies_without_returns)
+    wide = matrix[list(grades)].sum(axis=1).unstack("area")
+    wide = wide.reindex(index=rows, columns=[a.label for a in chosen], fill_value=0)
+    wide.index = _labels(rows, "agency")
+    wide.columns = _labels([a.label for a in chosen], "area")
+    return wide.astype("int64")
+
+
+def graded_counts(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    *,
+    include_overall: bool = True,
+    include_agencies_without_returns: bool = False,
+) -> pd.DataFrame:
+    """Submitted or incomplete returns that carry a grade, per agency × area.
+
+    Index 'agency'; columns 'area' (labels, 'Overall' last when `include_overall`); int64.
+    """
+    return _agency_by_area(
+        gradings,
+        agencies,
+        areas,
+        scale,
+        scale.grades,
+        include_overall,
+        include_agencies_without_returns,
+    )
+
+
+def good_or_better_counts(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    *,
+    include_overall: bool = True,
+    include_agencies_without_returns: bool = False,
+) -> pd.DataFrame:
+    """Returns graded good or better (e.g. Outstanding or Good), per agency × area.
+
+    Same shape as graded_counts(); int64.
+    """
+    return _agency_by_area(
+        gradings,
+        agencies,
+        areas,
+        scale,
+        scale.good_or_better,
+        include_overall,
+        include_agencies_without_returns,
+    )
+
+
+def not_graded_counts(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    *,
+    include_overall: bool = True,
+    include_agencies_without_returns: bool = False,
+) -> pd.DataFrame:
+    """Submitted or incomplete returns left 'Not graded', per agency × area.
+
+    Same shape as graded_counts(); int64.
+    """
+    return _agency_by_area(
+        gradings,
+        agencies,
+        areas,
+        scale,
+        [NOT_GRADED],
+        include_overall,
+        include_agencies_without_returns,
+    )
+
+
+def graded_share(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    *,
+    include_overall: bool = True,
+    include_agencies_without_returns: bool = False,
+) -> pd.DataFrame:
+    """Share of an agency's submitted and incomplete returns that graded each area.
+
+    The report notes agencies often left areas ungraded ("no grading was determined"); this
+    shows where. Shape of graded_counts(), float in [0, 1]; NaN when the agency has no
+    submitted or incomplete return — no data, not 0%.
+    """
+    options = dict(
+        include_overall=include_overall,
+        include_agencies_without_returns=include_agencies_without_returns,
+    )
+    graded = graded_counts(gradings, agencies, areas, scale, **options)
+    ungraded = not_graded_counts(gradings, agencies, areas, scale, **options)
+    audits = (graded + ungraded).replace(0, np.nan)
+    return (graded / audits).astype("float64")
+
+
+def good_or_better_share(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    *,
+    include_overall: bool = True,
+    include_agencies_without_returns: bool = False,
+) -> pd.DataFrame:
+    """Share of graded returns at good or better (e.g. Outstanding or Good), per agency × area.
+
+    Shape of graded_counts(), float in [0, 1]. The denominator is returns that carry a grade:
+    'Not graded' is no evidence either way. NaN when nothing was graded — no data, not 0%.
+    """
+    options = dict(
+        include_overall=include_overall,
+        include_agencies_without_returns=include_agencies_without_returns,
+    )
+    good = good_or_better_counts(gradings, agencies, areas, scale, **options)
+    graded = graded_counts(gradings, agencies, areas, scale, **options)
+    return (good / graded.replace(0, np.nan)).astype("float64")
+
+
+def _grade_parts(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    grades: Sequence[str],
+    options: dict[str, bool],
+) -> list[pd.DataFrame]:
+    return [
+        _agency_by_area(gradings, agencies, areas, scale, [grade], **options) for grade in grades
+    ]
+
+
+def good_or_better_share_mask(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    threshold: int | None,
+    *,
+    include_overall: bool = True,
+    include_agencies_without_returns: bool = False,
+) -> pd.DataFrame:
+    """Which good_or_better_share() cells a publication version hides (bool, same shape).
+
+    A share is hidden when any grade count behind it is from 1 to threshold.
+    """
+    options = dict(
+        include_overall=include_overall,
+        include_agencies_without_returns=include_agencies_without_returns,
+    )
+    parts = _grade_parts(gradings, agencies, areas, scale, scale.grades, options)
+    return disclosure.share_mask(parts, threshold)
+
+
+def graded_share_mask(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    areas: Sequence[KeyArea],
+    scale: GradeScale,
+    threshold: int | None,
+    *,
+    include_overall: bool = True,
+    include_agencies_without_returns: bool = False,
+) -> pd.DataFrame:
+    """Which graded_share() cells a publication version hides: graded or ungraded count small."""
+    options = dict(
+        include_overall=include_overall,
+        include_agencies_without_returns=include_agencies_without_returns,
+    )
+    parts = [
+        graded_counts(gradings, agencies, areas, scale, **options),
+        not_graded_counts(gradings, agencies, areas, scale, **options),
+    ]
+    return disclosure.share_mask(parts, threshold)
+
+
+def case_agency_grid(
+    gradings: pd.DataFrame,
+    agencies: Sequence[str],
+    *,
+    case_ids: Iterable[object] | None = None,
+    include_agencies_without_returns: bool = False,
+) -> pd.DataFrame:
+    """Each case's overall grade from each agency: who knew the child, and how well they did.
+
+    Index 'case_id' (natural order: 1, 2, …, 10; pass `case_ids` to list cases with no return);
+    columns 'agency' (audit order); str cells: the overall grade ('Not graded' included) for a
+    submitted or incomplete return, 'No involvement' or 'Not submitted' by status, and ""
+    when the agency made no return for the case.
+    """
+    _check(gradings, agencies)
+    overall = _overall_rows(gradings)
+    rows = sorted_case_ids(
+        [*overall["case_id"].astype("str"), *(case_ids if case_ids is not None else [])]
+    )
+    columns = _rows(overall["agency"], agencies, include_agencies_without_returns)
+    cells = overall["grade"].where(
+        overall["status"].isin(GRADED_STATUSES), overall["status"].map(STATUS_LABELS)
+    )
+    grid = pd.DataFrame(
+        NO_RETURN, index=_labels(rows, "case_id"), columns=_labels(columns, "agency")
+    )
+    for case_id, agency, cell in zip(
+        overall["case_id"].astype("str"), overall["agency"], cells, strict=True
+    ):
+        grid.loc[case_id, agency] = cell
+    return grid.astype("str")

@@ -1,0 +1,248 @@
+"""Who the audited children were, what their families were facing, and what the audit asked for.
+
+Tables here describe the sample (the report's "Audit sample" and Appendix 2) and the
+recommendations (section 19). Every table is a DataFrame of int64 counts with a named index,
+in a fixed order, so a figure or a disclosure mask can be drawn from it without re-sorting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .vocabulary import normalise_label
+
+NOT_KNOWN = "Not known"
+UNRECORDED = (NOT_KNOWN, "Not recorded")
+OTHER_THEME = "Other"
+MULTI_AGENCY = "Multi-agency"
+
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("0–4", 0, 4),
+    ("5–9", 5, 9),
+    ("10–15", 10, 15),
+    ("16+", 16, None),
+)
+"""Age bands (label, youngest, oldest), after the phases a child's services change at:
+pre-school (0–4), primary (5–9), secondary up to the end of compulsory school age (10–15),
+and 16+, when young people move towards adult services. Ages are whole years at the audit."""
+
+GENDERS: tuple[str, ...] = ("Male", "Female", "Other", NOT_KNOWN)
+DISABILITY: tuple[str, ...] = ("Yes", "No", NOT_KNOWN)
+ISSUE_SEPARATOR = ";"
+
+
+def _case_sort_key(case_id: object) -> tuple[tuple[int, int, str], ...]:
+    parts = re.findall(r"\d+|\D+", str(case_id).strip())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts)
+
+
+def sorted_case_ids(case_ids: Iterable[object]) -> list[str]:
+    """Case ids in the order people number them (1, 2, …, 10, not 1, 10, 2), without repeats."""
+    return sorted({str(c) for c in case_ids}, key=_case_sort_key)
+
+
+def _counts(values: pd.Series, order: Sequence[str], name: str, column: str) -> pd.DataFrame:
+    counts = values.value_counts().reindex(list(order), fill_value=0).astype("int64")
+    index = pd.Index(list(order), dtype="str", name=name)
+    return pd.DataFrame({column: counts.to_numpy()}, index=index)
+
+
+def _unknown(values: Iterable[object], known: Iterable[str], what: str) -> None:
+    unknown = sorted({str(v) for v in values} - set(known))
+    if unknown:
+        expected = ", ".join(known)
+        raise ValueError(f"Unexpected {what}: {', '.join(unknown)}. Expected one of: {expected}.")
+
+
+def age_band(age: object) -> str:
+    """The AGE_BANDS label for an age in years, or 'Not known' when the age is missing."""
+    if age is None or pd.isna(age):
+        return NOT_KNOWN
+    years = int(age)
+    for label, youngest, oldest in AGE_BANDS:
+        if years >= youngest and (oldest is None or years <= oldest):
+            return label
+    raise ValueError(f"Age {age!r} is below the youngest band.")
+
+
+def age_band_counts(cases: pd.DataFrame) -> pd.DataFrame:
+    """Children per age band.
+
+    Index 'age band': the AGE_BANDS labels then 'Not known' (always all five rows);
+    column 'children' (int64).
+    """
+    bands = cases["age"].map(age_band) if len(cases) else pd.Series([], dtype="str")
+    order = [label for label, _, _ in AGE_BANDS] + [NOT_KNOWN]
+    return _counts(bands, order, "age band", "children")
+
+
+def gender_counts(cases: pd.DataFrame) -> pd.DataFrame:
+    """Children per gender. Index 'gender' = GENDERS (all four rows); column 'children'."""
+    values = cases["gender"].fillna(NOT_KNOWN)
+    _unknown(values, GENDERS, "gender")
+    return _counts(values, GENDERS, "gender", "children")
+
+
+def disability_counts(cases: pd.DataFrame) -> pd.DataFrame:
+    """Children with a recorded disability.
+
+    Index 'disability' = Yes, No, Not known (all three rows); column 'children' (int64).
+    """
+    values = cases["disability"].fillna(NOT_KNOWN)
+    _unknown(values, DISABILITY, "disability value")
+    return _counts(values, DISABILITY, "disability", "children")
+
+
+def ethnicity_counts(cases: pd.DataFrame) -> pd.DataFrame:
+    """Children per recorded ethnicity, most frequent first (ties alphabetical).
+
+    'Not known' and 'Not recorded' (blank reads as 'Not known') come last: a gap in the
+    records, not a group of children. Index 'ethnicity' (only the values present); column
+    'children' (int64).
+    """
+    values = cases["ethnicity"].fillna("").astype("str").str.strip().replace("", NOT_KNOWN)
+    counts = values.value_counts()
+    gaps = [g for g in UNRECORDED if g in counts.index]
+    known = sorted((e for e in counts.index if e not in gaps), key=lambda e: (-counts[e], e))
+    return _counts(values, known + gaps, "ethnicity", "children")
+
+
+def case_profile(cases: pd.DataFrame) -> pd.DataFrame:
+    """The sample at a glance: age band, gender, disability and ethnicity in one table.
+
+    Index: MultiIndex ('characteristic', 'category') with characteristic in
+    'Age band', 'Gender', 'Disability', 'Ethnicity' and categories as in the single tables;
+    column 'children' (int64).
+    """
+    parts = {
+        "Age band": age_band_counts(cases),
+        "Gender": gender_counts(cases),
+        "Disability": disability_counts(cases),
+        "Ethnicity": ethnicity_counts(cases),
+    }
+    tuples = [(name, category) for name, table in parts.items() for category in table.index]
+    index = pd.MultiIndex.from_tuples(tuples, names=["characteristic", "category"])
+    children = [n for table in parts.values() for n in table["children"]]
+    return pd.DataFrame({"children": pd.Series(children, dtype="int64").to_numpy()}, index=index)
+
+
+def load_themes(path: str | Path | None = None) -> dict[str, tuple[str, ...]]:
+    """The theme → phrases mapping, from `path` or the packaged themes.yaml.
+
+    An audit folder can carry its own copy so an auditor extends the mapping without code.
+    """
+    if path is None:
+        text = resources.files("audit_analysis").joinpath("themes.yaml").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    raw = yaml.safe_load(text) or {}
+    if not isinstance(raw, Mapping):
+        raise ValueError("A themes file maps each theme to a list of words or phrases.")
+    themes: dict[str, tuple[str, ...]] = {}
+    for theme, phrases in raw.items():
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise ValueError(f"Theme {theme!r} must list its words or phrases as text.")
+        if str(theme) == OTHER_THEME:
+            raise ValueError(f"'{OTHER_THEME}' is kept for issues that match no theme.")
+        themes[str(theme)] = tuple(phrases)
+    return themes
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    prefix = phrase.strip().endswith("*")
+    words = normalise_label(phrase.strip().rstrip("*"))
+    if not words:
+        raise ValueError(f"Theme phrase {phrase!r} has no words in it.")
+    ending = r"[0-9a-z]*" if prefix else ""
+    return re.compile(rf"(?<![0-9a-z]){re.escape(words)}{ending}(?![0-9a-z])")
+
+
+def _compile(themes: Mapping[str, Sequence[str]]) -> dict[str, list[re.Pattern[str]]]:
+    return {theme: [_phrase_pattern(p) for p in phrases] for theme, phrases in themes.items()}
+
+
+def split_issues(issues: object) -> list[str]:
+    """The outline issues recorded for one case, in the order written."""
+    if issues is None or (not isinstance(issues, str) and pd.isna(issues)):
+        return []
+    return [i.strip() for i in str(issues).split(ISSUE_SEPARATOR) if i.strip()]
+
+
+def issue_themes(
+    cases: pd.DataFrame, themes: Mapping[str, Sequence[str]] | None = None
+) -> pd.DataFrame:
+    """Every outline issue with each theme it falls into ('Other' when none).
+
+    RangeIndex; columns 'case_id', 'issue', 'theme' (str). One row per (issue, theme) hit:
+    cases in natural order, issues as written, themes in mapping order.
+    """
+    patterns = _compile(load_themes() if themes is None else themes)
+    issues_by_case = dict(zip(cases["case_id"].astype("str"), cases["issues"], strict=True))
+    rows = []
+    for case_id in sorted_case_ids(issues_by_case):
+        for issue in split_issues(issues_by_case[case_id]):
+            text = normalise_label(issue)
+            hits = [t for t, ps in patterns.items() if any(p.search(text) for p in ps)]
+            rows += [(case_id, issue, theme) for theme in hits or [OTHER_THEME]]
+    return pd.DataFrame(rows, columns=["case_id", "issue", "theme"], dtype="str")
+
+
+def theme_counts(
+    cases: pd.DataFrame, themes: Mapping[str, Sequence[str]] | None = None
+) -> pd.DataFrame:
+    """How many cases (and issues) fall into each theme; a case counts once per theme.
+
+    Index 'theme': every theme of the mapping then 'Other' (always last, always present), the
+    themes ordered by cases (most first), ties in mapping order. Columns 'cases' and 'issues'
+    (int64). Themes with no cases stay in, as zeros: "no case involved sexual abuse" is a finding.
+    """
+    mapping = load_themes() if themes is None else themes
+    hits = issue_themes(cases, mapping)
+    order = list(mapping)
+    case_counts = hits.drop_duplicates(["case_id", "theme"])["theme"].value_counts()
+    issue_counts = hits["theme"].value_counts()
+    ranked = sorted(order, key=lambda t: (-int(case_counts.get(t, 0)), order.index(t)))
+    ranked.append(OTHER_THEME)
+    index = pd.Index(ranked, dtype="str", name="theme")
+    return pd.DataFrame(
+        {
+            "cases": case_counts.reindex(ranked, fill_value=0).astype("int64").to_numpy(),
+            "issues": issue_counts.reindex(ranked, fill_value=0).astype("int64").to_numpy(),
+        },
+        index=index,
+    )
+
+
+def unmatched_issues(
+    cases: pd.DataFrame, themes: Mapping[str, Sequence[str]] | None = None
+) -> pd.DataFrame:
+    """The issues no theme picked up, for the auditor to extend themes.yaml.
+
+    RangeIndex; columns 'case_id', 'issue' (str), cases in natural order.
+    """
+    hits = issue_themes(cases, themes)
+    other = hits.loc[hits["theme"] == OTHER_THEME, ["case_id", "issue"]]
+    return other.reset_index(drop=True)
+
+
+def recommendations_by_scope(
+    recommendations: pd.DataFrame, agencies: Sequence[str], *, include_empty: bool = False
+) -> pd.DataFrame:
+    """Recommendations per scope: 'Multi-agency' first, then agencies in the audit's order.
+
+    Index 'scope'; column 'recommendations' (int64). Scopes with none are left out unless
+    `include_empty`, which lists 'Multi-agency' and every agency.
+    """
+    order = [MULTI_AGENCY, *agencies]
+    scopes = recommendations["scope"].astype("str")
+    _unknown(scopes, order, "recommendation scope")
+    table = _counts(scopes, order, "scope", "recommendations")
+    if include_empty:
+        return table
+    return table.loc[table["recommendations"] > 0]

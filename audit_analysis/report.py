@@ -1,0 +1,503 @@
+"""The board paper's parts: headings, commentary, findings, tables and figures, in report order.
+
+Each part is a list of blocks (Markdown, a table, a chart) built from the processed
+tables by the analysis modules, so the notebooks only choose which parts to show and
+every number in the paper comes from one tested function. `show` is the one place
+that displays blocks in a notebook and files their figures and tables in the outputs.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import disclosure, figures, findings, grading, profile, referrals
+from .commentary import commentary_markdown, parse_commentary, require_complete
+from .config import MULTI_AGENCY
+from .paths import Workspace
+from .pipeline import load
+from .processed import ProcessedAudit
+from .vocabulary import STATUS_LABELS
+
+PAPER_MIME = "application/vnd.audit-analysis.paper+json"
+SUPPRESSED = disclosure.MARKER
+
+
+@dataclass(frozen=True)
+class Markdown:
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table for the paper; `name` is also the file name of its CSV in outputs/<audit>/tables/."""
+
+    frame: pd.DataFrame
+    name: str
+    caption: str
+    percent: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    figure: Figure
+    name: str
+
+    @property
+    def alt_text(self) -> str:
+        return figures.alt_text_of(self.figure)
+
+
+Block = Markdown | Table | Chart
+
+
+def format_period(start: dt.date, end: dt.date) -> str:
+    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+
+
+@dataclass
+class BoardPaper:
+    """One audit's board paper, internal or publication version."""
+
+    audit: ProcessedAudit
+    publication: bool = False
+    root: str | None = None
+    run_date: dt.date = field(default_factory=dt.date.today)
+
+    def __post_init__(self) -> None:
+        self.config = self.audit.config
+        self.scale = self.config.scale
+        self.agencies = list(self.config.agency_names)
+        self.threshold = self.config.disclosure_threshold if self.publication else None
+        self.commentary = parse_commentary(self.audit.commentary, self.config)
+        present = set(self.audit.returns["agency"])
+        self.agencies_with_returns = [a for a in self.agencies if a in present]
+        self.case_ids = list(self.audit.cases["case_id"])
+
+    # -- the paper's details -------------------------------------------------------------
+    def details(self) -> dict:
+        """The title block, as the exporter reads it."""
+        config = self.config
+        return {
+            "audit_id": config.id,
+            "title": config.title,
+            "board": config.board,
+            "theme": config.theme,
+            "period": format_period(config.period.start, config.period.end),
+            "author": config.author or "",
+            "run_date": self.run_date.isoformat(),
+            "protective_marking": config.protective_marking,
+            "publication": self.publication,
+            "disclosure_threshold": self.threshold,
+        }
+
+    def output_dir(self, output_dir: str | Path | None = None) -> Path:
+        """Where this run files figures and tables: the runner's staging folder, or outputs/<audit-id>/."""
+        if output_dir is not None:
+            return Path(output_dir)
+        return Workspace.at(self.root).audit(self.config.id).outputs
+
+    def require_commentary(self) -> None:
+        """For a final board paper: fail, naming every missing commentary section."""
+        require_complete(self.config.id, self.commentary, self.agencies_with_returns)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _commentary(self, key: str) -> Markdown:
+        return Markdown(commentary_markdown(self.commentary, key))
+
+    def _suppressed(self, table: pd.DataFrame, **kwargs) -> pd.DataFrame:
+        return disclosure.suppress(table, self.threshold, **kwargs)
+
+    def _suppression_note(self) -> str:
+        return disclosure.suppression_note(self.threshold) if self.threshold else ""
+
+    # -- parts, in report order ----------------------------------------------------------
+    def introduction(self) -> list[Block]:
+        config = self.config
+        facts = (
+            f"**Board:** {_md(config.board)}  \n**Theme:** {_md(config.theme)}  \n"
+            f"**Audit period:** {format_period(config.period.start, config.period.end)}  \n"
+            f"**Cases audited:** {len(self.case_ids)}  \n"
+            f"**Agencies taking part:** {len(self.agencies)} ({len(self.agencies_with_returns)} with returns)"
+        )
+        return [Markdown("## Introduction"), Markdown(facts), self._commentary("introduction")]
+
+    def audit_sample(self) -> list[Block]:
+        cases = self.audit.cases
+        profile_table = profile.case_profile(cases)
+        themes = profile.theme_counts(cases)
+        blocks: list[Block] = [
+            Markdown("## Audit sample"),
+            self._commentary("audit_sample"),
+            Markdown(findings.profile_findings(cases, threshold=self.threshold)),
+            Chart(
+                figures.plot_case_profile(profile_table, n_children=len(cases), threshold=self.threshold),
+                "case-profile",
+            ),
+            Chart(
+                figures.plot_themes(themes[["cases"]], n_cases=len(cases), threshold=self.threshold),
+                "issue-themes",
+            ),
+        ]
+        return blocks
+
+    def methodology(self) -> list[Block]:
+        rates = grading.return_rates(self.audit.returns, self.agencies, totals=True)
+        shown = rates[["expected", "submitted", "incomplete", "not_submitted", "no_involvement"]]
+        shown = shown.rename(columns={"expected": "Returns expected", **STATUS_LABELS})
+        graded = grading.graded_share(self.audit.gradings, self.agencies, self.config.areas, self.scale)
+        return [
+            Markdown("## Methodology"),
+            self._commentary("methodology"),
+            Markdown("### Returns and completion"),
+            Chart(
+                figures.plot_returns(
+                    grading.return_rates(self.audit.returns, self.agencies), threshold=self.threshold
+                ),
+                "returns",
+            ),
+            Table(
+                self._suppressed(shown, columns=list(shown.columns[1:]), row_groups=[list(shown.columns[1:])]),
+                "returns",
+                f"Returns per agency (n = {int(rates.loc[grading.ALL_AGENCIES, 'expected'])} returns)",
+                note=self._suppression_note(),
+            ),
+            Table(
+                graded,
+                "graded-share",
+                "Share of returns (submitted or incomplete) carrying a grade, by agency and key area",
+                percent=True,
+            ),
+        ]
+
+    def limitations(self) -> list[Block]:
+        return [Markdown("## Limitations"), self._commentary("limitations")]
+
+    def overall_grades(self) -> list[Block]:
+        gradings = self.audit.gradings
+        table = grading.overall_grade_distribution(gradings, self.agencies, self.scale, totals=True)
+        mask = grading.overall_distribution_mask(table, self.scale, self.threshold)
+        chart_table = grading.overall_grade_distribution(gradings, self.agencies, self.scale)
+        chart_mask = grading.overall_distribution_mask(chart_table, self.scale, self.threshold)
+        areas = grading.area_grade_distribution(gradings, self.config.areas, self.scale)
+        share = grading.good_or_better_share(gradings, self.agencies, self.config.areas, self.scale)
+        share_mask = grading.good_or_better_share_mask(
+            gradings, self.agencies, self.config.areas, self.scale, self.threshold
+        )
+        n_graded = int(table.loc[grading.ALL_AGENCIES, list(self.scale.all_grades)].sum())
+        return [
+            Markdown("## Overall gradings"),
+            Markdown(findings.audit_findings(gradings, self.agencies, self.scale, threshold=self.threshold)),
+            Chart(
+                figures.plot_overall_grades(
+                    chart_table, self.scale, threshold=self.threshold, suppressed=chart_mask
+                ),
+                "overall-grades",
+            ),
+            Table(
+                disclosure.apply_mask(table, mask),
+                "overall-grades",
+                f"Overall grades by agency (n = {n_graded} graded or ungraded audits)",
+                note=self._suppression_note(),
+            ),
+            Markdown("### Grades by key area"),
+            Chart(
+                figures.plot_area_grades(areas, self.scale, areas=self.config.areas, threshold=self.threshold),
+                "area-grades",
+            ),
+            Table(
+                self._suppressed(areas),
+                "area-grades",
+                "Grades by key area, all agencies",
+                note=self._suppression_note(),
+            ),
+            Chart(
+                figures.plot_share_heatmap(
+                    share,
+                    grading.graded_counts(gradings, self.agencies, self.config.areas, self.scale),
+                    self.scale,
+                    areas=self.config.areas,
+                    threshold=self.threshold,
+                    suppressed=share_mask,
+                ),
+                "good-or-better-heatmap",
+            ),
+        ]
+
+    def coherence(self) -> list[Block]:
+        grid = grading.case_agency_grid(self.audit.gradings, self.agencies, case_ids=self.case_ids)
+        if self.publication:
+            return []
+        return [
+            Markdown("### Coherence across agencies"),
+            Markdown(
+                "Which agencies knew each child, and how each graded its own work: "
+                "rows are cases, columns agencies."
+            ),
+            Chart(figures.plot_case_grid(grid, self.scale), "case-agency-grid"),
+        ]
+
+    def agency(self, agency: str) -> list[Block]:
+        gradings = self.audit.gradings
+        blocks: list[Block] = [
+            Markdown(f"### {_md(agency)}"),
+            Markdown(
+                findings.agency_findings(gradings, self.agencies, agency, self.scale, threshold=self.threshold)
+            ),
+        ]
+        areas = grading.area_grade_distribution(gradings, self.config.areas, self.scale, agency=agency)
+        if int(areas.to_numpy().sum()):
+            blocks.append(
+                Table(
+                    self._suppressed(areas),
+                    f"areas-{_slug(agency)}",
+                    f"{agency}: grades by key area (n = {int(areas.loc[areas.index[-1]].sum())} audits)",
+                    note=self._suppression_note(),
+                )
+            )
+        blocks.append(self._commentary(f"agency:{agency}"))
+        if not self.publication:
+            blocks.extend(self._evidence(agency))
+        return blocks
+
+    def agencies_part(self) -> list[Block]:
+        blocks: list[Block] = [Markdown("## Agencies' practice")]
+        for agency in self.agencies_with_returns:
+            blocks.extend(self.agency(agency))
+        without = grading.agencies_without_returns(self.audit.returns, self.agencies)
+        if without:
+            blocks.append(
+                Markdown(
+                    "Agencies taking part with no returns (no contact with the sample in the period): "
+                    + _md(findings.join_words(without))
+                    + "."
+                )
+            )
+        return blocks
+
+    def _evidence(self, agency: str) -> list[Block]:
+        evidence = self.audit.evidence
+        rows = evidence[evidence["agency"] == agency]
+        if rows.empty:
+            return []
+        lines = [
+            f"- **Case {_md(r.case_id)}, {_md(self.config.area_label(r.area))}:** {_md(r.text)}"
+            for r in rows.itertuples()
+        ]
+        return [Markdown("**Evidence from the returns** (internal version only)\n\n" + "\n".join(lines))]
+
+    def summary(self) -> list[Block]:
+        return [Markdown("## Summary"), self._commentary("summary")]
+
+    def recommendations(self) -> list[Block]:
+        recs = self.audit.recommendations
+        blocks: list[Block] = [Markdown("## Recommendations")]
+        if recs.empty:
+            return [*blocks, Markdown("No recommendations have been recorded for this audit.")]
+        for scope, group in recs.groupby("scope", sort=False):
+            heading = "Multi-agency" if scope == MULTI_AGENCY else scope
+            lines = [f"{r.number}. {_md(r.text)}" + _owner(r) for r in group.itertuples()]
+            blocks.append(Markdown(f"### {_md(heading)}\n\n" + "\n".join(lines)))
+        return blocks
+
+    def referral_history(self) -> list[Block]:
+        refs = self.audit.referrals
+        per_case = referrals.referrals_per_case(refs, self.case_ids, period="before")
+        categories = referrals.referral_categories(refs, period="before")
+        outcomes = referrals.referral_outcomes(refs, period="during")
+        return [
+            Markdown("## Appendix 1: Referral history"),
+            Markdown(findings.referral_findings(refs, self.case_ids, threshold=self.threshold)),
+            Chart(figures.plot_referrals_per_case(per_case, threshold=self.threshold), "referrals-before-per-case"),
+            Chart(figures.plot_referral_categories(categories, threshold=self.threshold), "referral-categories-before"),
+            Chart(figures.plot_referral_outcomes(outcomes, threshold=self.threshold), "referral-outcomes-during"),
+        ]
+
+    def case_outlines(self) -> list[Block]:
+        if self.publication:
+            return []
+        cases = self.audit.cases
+        table = pd.DataFrame(
+            {
+                "Case": cases["case_id"],
+                "Age and gender": cases["age"].astype("string").fillna("?") + " " + cases["gender"].str[0],
+                "Outline issues": cases["issues"],
+            }
+        ).set_index("Case")
+        return [Markdown("## Appendix 2: Case outlines"), Table(table, "case-outlines", "Case outlines")]
+
+    # -- working detail for the auditor (notebooks 02 and 03, not the paper) ------------
+    def grading_detail(self) -> list[Block]:
+        gradings, areas = self.audit.gradings, self.config.areas
+        return [
+            Markdown("### Share Good or better, by agency and key area (graded returns only)"),
+            Table(
+                grading.good_or_better_share(gradings, self.agencies, areas, self.scale),
+                "good-or-better-share",
+                "Share of graded returns at Good or better",
+                percent=True,
+            ),
+            Markdown("### Graded returns, by agency and key area"),
+            Table(
+                grading.graded_counts(gradings, self.agencies, areas, self.scale),
+                "graded-counts",
+                "Returns carrying a grade, by agency and key area",
+            ),
+            Markdown("### Grade counts, by agency and key area"),
+            Table(
+                grading.agency_area_grade_matrix(gradings, self.agencies, areas, self.scale),
+                "agency-area-grades",
+                "Grades by agency and key area",
+            ),
+        ]
+
+    def referral_detail(self) -> list[Block]:
+        refs = self.audit.referrals
+        return [
+            Markdown("### Referrals per case, by audit period"),
+            Table(referrals.referrals_by_period(refs, self.case_ids), "referrals-by-period", "Referrals per case"),
+            Markdown("### Re-referrals within the audit period"),
+            Table(referrals.re_referrals(refs), "re-referrals", "Cases referred twice or more during the period"),
+            Markdown("### Time between referrals"),
+            Table(
+                referrals.referral_interval_summary(refs),
+                "referral-intervals",
+                "Days between consecutive referrals, per case",
+            ),
+            Markdown("### Outline issues not matched to a theme"),
+            Markdown(
+                "Extend `themes.yaml` (in the audit folder or the package) so these fall into a theme."
+            ),
+            Table(profile.unmatched_issues(self.audit.cases).set_index("case_id"), "unmatched-issues", "Unmatched issues"),
+        ]
+
+    def parts(self) -> list[list[Block]]:
+        """The whole paper, in the report's order."""
+        return [
+            self.introduction(),
+            self.audit_sample(),
+            self.methodology(),
+            self.limitations(),
+            self.overall_grades() + self.coherence(),
+            self.agencies_part(),
+            self.summary(),
+            self.recommendations(),
+            self.referral_history(),
+            self.case_outlines(),
+        ]
+
+
+def _md(text: object) -> str:
+    return findings.escape_markdown(html.escape(str(text), quote=False))
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
+
+
+def _owner(row) -> str:
+    extra = [v for v in (row.owner, f"due {row.due}" if row.due else "", row.status) if v]
+    return f" *({_md('; '.join(extra))})*" if extra else ""
+
+
+def open_paper(
+    audit_id: str, root: str | None = None, *, publication: bool = False, final: bool = False
+) -> BoardPaper:
+    """The board paper of an audit, cleaning its raw data first when it changed."""
+    workspace = Workspace.at(root)
+    if audit_id not in workspace.audit_ids():
+        raise FileNotFoundError(
+            f"no audit '{audit_id}' under {workspace.raw}; audits found: {', '.join(workspace.audit_ids()) or 'none'}"
+        )
+    paths = workspace.audit(audit_id)
+    paper = BoardPaper(load(paths), publication=publication, root=root)
+    if final:
+        paper.require_commentary()
+    return paper
+
+
+def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
+    """Clean the audit and report what was found; raises (after listing them) when there are errors."""
+    from .pipeline import validate
+    from .processed import write_processed
+    from .problems import AuditDataError, errors_in, warnings_in
+
+    paths = Workspace.at(root).audit(audit_id)
+    result = validate(paths)
+    errors, warnings = errors_in(result.problems), warnings_in(result.problems)
+    lines = [f"**{len(errors)} error(s), {len(warnings)} warning(s)** in `data/raw/{_md(audit_id)}/`."]
+    for title, group in (("Errors", errors), ("Warnings", warnings)):
+        if group:
+            lines += ["", f"**{title}**", ""] + [f"- {_md(p)}" for p in group]
+    blocks: list[Block] = [Markdown("\n".join(lines))]
+    if errors:
+        show(blocks)
+        raise AuditDataError(audit_id, result.problems)
+    write_processed(result, paths)
+    counts = pd.DataFrame({"rows": {name: len(frame) for name, frame in result.tables().items()}})
+    counts.index.name = "processed table"
+    return [*blocks, Table(counts, "processed-rows", f"Tables written to data/processed/{audit_id}/")]
+
+
+def table_html(table: Table) -> str:
+    """A table as escaped HTML with its caption; NaN shown as a dash, shares as percentages."""
+    frame = table.frame.copy()
+    if table.percent:
+        frame = frame.apply(lambda col: col.map(lambda v: "–" if pd.isna(v) else f"{v:.0%}"))
+    body = frame.to_html(escape=True, border=0, na_rep="–", classes="audit-table")
+    caption = f"<caption>{html.escape(table.caption)}</caption>"
+    body = body.replace(">", ">" + caption, 1)
+    note = f'<p class="table-note">{html.escape(table.note)}</p>' if table.note else ""
+    return body + note
+
+
+def save_blocks(blocks: Iterable[Block], output_dir: Path) -> None:
+    """File figures (PNG, SVG, alt text) and tables (CSV) under the run's output folder."""
+    for block in blocks:
+        if isinstance(block, Chart):
+            figures.save_figure(block.figure, output_dir / "figures" / block.name, block.alt_text)
+        elif isinstance(block, Table):
+            (output_dir / "tables").mkdir(parents=True, exist_ok=True)
+            block.frame.to_csv(output_dir / "tables" / f"{block.name}.csv", lineterminator="\n")
+
+
+def show(blocks: Iterable[Block], output_dir: str | Path | None = None) -> None:
+    """Display blocks in a notebook (and file them when `output_dir` is given)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, display
+    from IPython.display import Markdown as MarkdownOutput
+
+    blocks = list(blocks)
+    if output_dir is not None:
+        save_blocks(blocks, Path(output_dir))
+    for block in blocks:
+        if isinstance(block, Markdown):
+            display(MarkdownOutput(block.text))
+        elif isinstance(block, Table):
+            display(HTML(table_html(block)))
+        else:
+            png = base64.b64encode(_png(block.figure)).decode("ascii")
+            display({"image/png": png}, raw=True, metadata={"image/png": {"alt": block.alt_text}})
+            plt.close(block.figure)
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def publish_details(paper: BoardPaper) -> None:
+    """Hand the title block to the exporter through the notebook's outputs (invisible in the paper)."""
+    from IPython.display import display
+
+    display({PAPER_MIME: paper.details()}, raw=True)
