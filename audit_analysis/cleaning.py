@@ -218,7 +218,7 @@ def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.D
 
 def _agency_of(value: object, config: AuditConfig, table: RawTable, row: int, column: str, check: _Checker) -> str | None:
     typed = clean_text(value)
-    agency = config.agency_lookup().get(normalise_label(typed))
+    agency = config.agency_lookup.get(normalise_label(typed))
     if agency is None:
         spellings = [s for a in config.agencies for s in (a.name, *a.aliases)]
         close = suggest(typed, spellings)
@@ -228,7 +228,7 @@ def _agency_of(value: object, config: AuditConfig, table: RawTable, row: int, co
             column,
             "is not an agency taking part in this audit (add it, or an alias, to audit.yaml)" if typed else "agency is blank",
             value=typed,
-            suggestion=config.agency_lookup()[normalise_label(close)] if close else None,
+            suggestion=config.agency_lookup[normalise_label(close)] if close else None,
             accepted=", ".join(config.agency_names),
         )
     return agency
@@ -430,7 +430,7 @@ def _clean_recommendations(audit_id: str, config: AuditConfig, tables: list[RawT
             if normalise_label(typed_scope) in MULTI_AGENCY_SPELLINGS:
                 scope = MULTI_AGENCY
             else:
-                scope = config.agency_lookup().get(normalise_label(typed_scope))
+                scope = config.agency_lookup.get(normalise_label(typed_scope))
                 if scope is None:
                     spellings = [MULTI_AGENCY, *(s for a in config.agencies for s in (a.name, *a.aliases))]
                     close = suggest(typed_scope, spellings)
@@ -440,7 +440,7 @@ def _clean_recommendations(audit_id: str, config: AuditConfig, tables: list[RawT
                         "scope",
                         "is neither 'Multi-agency' nor an agency in audit.yaml",
                         value=typed_scope,
-                        suggestion=(config.agency_lookup().get(normalise_label(close), close) if close else None),
+                        suggestion=(config.agency_lookup.get(normalise_label(close), close) if close else None),
                         accepted="Multi-agency, " + ", ".join(config.agency_names),
                     )
             typed_number = clean_text(raw.get("number"))

@@ -111,9 +111,12 @@ def cmd_list(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def cmd_new(args: argparse.Namespace, workspace: Workspace) -> int:
-    from .scaffold import scaffold_audit
+    from .scaffold import InvalidAuditIdError, scaffold_audit
 
-    folder = scaffold_audit(workspace, args.audit_id[0], title=args.title, board=args.board)
+    try:
+        folder = scaffold_audit(workspace, args.audit_id[0], title=args.title, board=args.board)
+    except InvalidAuditIdError as exc:
+        raise UsageError(str(exc)) from exc
     print(f"Created {folder}: fill in audit.yaml, the CSV files and commentary.md, then run "
           f"`audit-analysis validate {args.audit_id[0]}`.")
     return EXIT_OK
@@ -138,10 +141,26 @@ def cmd_questionnaires(args: argparse.Namespace, workspace: Workspace) -> int:
     return status
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", help="project folder holding data/ and outputs/ (default: this checkout)")
-    common.add_argument("-q", "--quiet", action="store_true", help="no progress or warnings on stderr")
+    common.add_argument(
+        "--root",
+        default=argparse.SUPPRESS,
+        help="project folder holding data/ and outputs/ (default: this checkout)",
+    )
+    common.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress or warnings on stderr"
+    )
 
     parser = argparse.ArgumentParser(
         prog="audit-analysis",
@@ -166,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", parents=[common], help="run the notebooks and export the board paper (HTML, PDF)")
     audits(p)
-    p.add_argument("-j", "--jobs", type=int, default=1, help="audits to run in parallel (default 1)")
+    p.add_argument("-j", "--jobs", type=_positive, default=1, help="audits to run in parallel (default 1)")
     p.add_argument("--publication", action="store_true", help="apply disclosure control and leave out free-text evidence")
     p.add_argument("--final", action="store_true", help="a board export: fail if commentary sections are missing")
     p.add_argument("--no-pdf", action="store_true", help="export HTML only")
@@ -190,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.root = getattr(args, "root", None)
+    args.quiet = getattr(args, "quiet", False)
     try:
         workspace = Workspace.at(args.root)
         return args.handler(args, workspace)

@@ -82,20 +82,25 @@ def part_key(heading: str, config: AuditConfig) -> str | None:
     for key, spellings in _PART_SPELLINGS.items():
         if folded in {normalise_label(s) for s in spellings}:
             return key
-    agency = config.agency_lookup().get(folded)
+    agency = config.agency_lookup.get(folded)
     return f"agency:{agency}" if agency else None
 
 
 def parse_commentary(text: str, config: AuditConfig) -> Commentary:
     sections: dict[str, str] = {}
     unmatched = []
-    for heading, body in split_sections(text).items():
+    for heading, body in split_sections(_without_html_comments(text)).items():
         key = part_key(heading, config)
         if key is None:
             unmatched.append(heading)
         elif body:
             sections[key] = body
     return Commentary(sections, tuple(unmatched))
+
+
+def _without_html_comments(text: str) -> str:
+    """Skeleton prompts are HTML comments: a section holding only a prompt is still unwritten."""
+    return re.sub(r"<!--.*?-->", "", text, flags=re.S)
 
 
 def heading_of(key: str) -> str:

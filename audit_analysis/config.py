@@ -7,6 +7,7 @@ paper; so unknown keys are errors, reported with the rest.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,7 @@ class AuditConfig(_Model):
     def agency_names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.agencies)
 
+    @functools.cached_property
     def agency_lookup(self) -> dict[str, str]:
         """Every accepted spelling of an agency, folded, to its canonical name."""
         table: dict[str, str] = {}

@@ -106,7 +106,7 @@ class RawTable:
 
     `frame` holds strings exactly as typed (stripped of nothing), plus `_row`: the row
     number a spreadsheet would show. `headers` maps each canonical column to the header
-    the person wrote; `cells` (workbooks only) maps it to the column letter.
+    the person wrote; `letters` (workbooks only) maps it to the column letter.
     """
 
     file: str
@@ -118,9 +118,12 @@ class RawTable:
 
     def where(self, row: int | None, column: str | None) -> dict:
         """Keyword arguments locating a value, for a Problem."""
-        if self.sheet is not None and column in self.letters and row is not None:
-            return {"sheet": self.sheet, "cell": f"{self.letters[column]}{row}", "column": self.headers.get(column, column), "row": row}
-        return {"row": row, "column": self.headers.get(column, column) if column else None}
+        header = self.headers.get(column, column) if column else None
+        if self.sheet is None:
+            return {"row": row, "column": header}
+        if column in self.letters and row is not None:
+            return {"sheet": self.sheet, "cell": f"{self.letters[column]}{row}", "column": header, "row": row}
+        return {"sheet": self.sheet, "row": row, "column": header}
 
 
 @dataclass

@@ -7,6 +7,7 @@ Matching is on a normalised form (case, spacing and punctuation ignored).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -57,6 +58,7 @@ class GradeScale:
         """The grades in report order, with 'Not graded' last."""
         return (*self.grades, NOT_GRADED)
 
+    @functools.cached_property
     def lookup(self) -> dict[str, str]:
         table = {normalise_label(g): g for g in self.grades}
         for grade, words in self.spellings.items():
@@ -71,7 +73,7 @@ class GradeScale:
         text = str(value)
         if re.fullmatch(r"\s*\d+\.0\s*", text):
             text = text.split(".")[0]
-        return self.lookup().get(normalise_label(text))
+        return self.lookup.get(normalise_label(text))
 
 
 OFSTED = GradeScale(

@@ -67,3 +67,8 @@ def test_raw_html_in_commentary_is_escaped_but_markdown_kept():
     shown = commentary_markdown(commentary, "introduction")
     assert "<script>" not in shown and "&lt;script>" in shown
     assert "**Bold**" in shown and "&amp; more" in shown
+
+
+def test_a_section_holding_only_the_skeleton_prompt_counts_as_missing():
+    commentary = parse_commentary("## Introduction\n<!-- Write the introduction here -->\n", CONFIG)
+    assert commentary.get("introduction") is None

@@ -1,0 +1,338 @@
+"""Turn an executed audit notebook into a board paper: self-contained HTML and an A4 PDF.
+
+The paper's details come from the notebook's metadata (``nb.metadata["audit_analysis"]``,
+written by the notebooks); ``resources["audit_analysis"]`` overrides any of them::
+
+    {"title": ..., "board": ..., "period": ..., "run_date": "2026-11-26",
+     "protective_marking": "OFFICIAL-SENSITIVE", "audit_id": ..., "publication": false}
+
+Both exporters are registered with nbconvert, so ``jupyter nbconvert --to boardpaper_html``
+and ``--to boardpaper_pdf`` work too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import secrets
+from pathlib import Path
+
+import markupsafe
+import nbformat
+from bs4 import BeautifulSoup
+from nbconvert.exporters import HTMLExporter
+from traitlets import Bool, default
+from traitlets.config import Config
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).parent / "templates"
+METADATA_KEY = "audit_analysis"
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+REMOVE_CELL_TAGS = {"remove-cell", "hide"}
+REMOVE_OUTPUT_TAGS = {"remove-output"}
+WIDE_TABLE_COLUMNS = 7  # more columns than this: smaller type
+PORTRAIT_TABLE_COLUMNS = 10  # more than this: a landscape page
+
+_NUMBER = r"[-+\u2212]?[£$€]?\d[\d,]*(?:\.\d+)?\s?%?"
+_NUMERIC_CELL = re.compile(rf"{_NUMBER}(?:\s*\({_NUMBER}\))?")
+_BLANK_CELLS = {"", "-", "\u2013", "\u2014", "n/a", "nan", "none"}
+# Attributes that make a browser fetch something: all must be data: URIs to open offline.
+_RESOURCE_ATTRS = {"src", "srcset", "poster", "data", "background"}
+_CSS_URL = re.compile(r"url\(\s*(?!['\"]?(?:data:|#))|@import", re.IGNORECASE)
+
+
+class BoardPaperHTMLExporter(HTMLExporter):
+    """The board paper as one HTML file: no code; title block, contents, marking top and bottom."""
+
+    export_from_notebook = "Board paper (HTML)"
+
+    draft = Bool(False, help="Mark the paper DRAFT in the title block and page header.").tag(
+        config=True
+    )
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "boardpaper"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self):
+        return [str(TEMPLATES)]
+
+    @default("embed_images")
+    def _embed_images_default(self):
+        return True  # images in Markdown cells become data URIs too
+
+    @property
+    def default_config(self):
+        c = Config(
+            {
+                "BoardPaperHTMLExporter": {
+                    "exclude_input": True,
+                    "exclude_input_prompt": True,
+                    "exclude_output_prompt": True,
+                },
+                "TagRemovePreprocessor": {
+                    "enabled": True,
+                    "remove_cell_tags": REMOVE_CELL_TAGS,
+                    "remove_all_outputs_tags": REMOVE_OUTPUT_TAGS,
+                },
+            }
+        )
+        c2 = super().default_config.copy()
+        c2.merge(c)
+        return c2
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("css_string", css_string)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = dict(resources or {})
+        name = resources.get("metadata", {}).get("name", "")
+        resources["paper"] = paper_details(
+            nb, resources.get(METADATA_KEY), draft=self.draft, fallback_title=name
+        )
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return _finish(html), resources
+
+    def _init_preprocessors(self):
+        super()._init_preprocessors()
+        self.register_preprocessor(_drop_streams, enabled=True)
+
+
+class BoardPaperPDFExporter(BoardPaperHTMLExporter):
+    """The same board paper as an A4 PDF, rendered by WeasyPrint (no browser needed)."""
+
+    export_from_notebook = "Board paper (PDF)"
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".pdf"
+
+    @default("template_extension")
+    def _template_extension_default(self):
+        return ".html.j2"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return html_to_pdf(html), resources
+
+
+def export_board_paper(
+    notebook_path: Path | str,
+    html_path: Path | str,
+    pdf_path: Path | str | None = None,
+    *,
+    draft: bool = False,
+) -> None:
+    """Write the board paper as HTML (and PDF) from an executed notebook.
+
+    Both are rendered before either is written, and each is written to a temporary file
+    then renamed, so a failure never leaves a half-written or mismatched paper.
+    """
+    notebook_path = Path(notebook_path)
+    nb = nbformat.read(notebook_path, as_version=4)
+    resources = {"metadata": {"name": notebook_path.stem, "path": str(notebook_path.parent)}}
+    html, _ = BoardPaperHTMLExporter(draft=draft).from_notebook_node(nb, resources)
+    pdf = html_to_pdf(html) if pdf_path is not None else None
+    _write_atomic(Path(html_path), html.encode("utf-8"))
+    if pdf is not None:
+        _write_atomic(Path(pdf_path), pdf)
+
+
+def html_to_pdf(html: str, pdf_path: Path | str | None = None) -> bytes:
+    """Render board-paper HTML to PDF bytes, writing them atomically to ``pdf_path`` if given.
+
+    Only data: URIs are fetched: the paper must not depend on (or leak to) the network.
+    """
+    import weasyprint  # slow to import; only PDF users pay for it
+
+    if hasattr(weasyprint, "URLFetcher"):
+        fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
+    else:  # WeasyPrint < 67 takes a plain function
+
+        def fetcher(url, **kw):
+            if not url.startswith("data:"):
+                raise ValueError(f"not fetching {url[:60]!r}: the paper must be self-contained")
+            return weasyprint.default_url_fetcher(url, **kw)
+
+    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True)
+    if pdf_path is not None:
+        _write_atomic(Path(pdf_path), pdf)
+    return pdf
+
+
+def paper_details(nb, overrides=None, *, draft=False, fallback_title="") -> dict:
+    """The title-block fields, from notebook metadata with ``overrides`` on top."""
+    meta = {**nb.metadata.get(METADATA_KEY, {}), **(overrides or {})}
+    marking = str(meta.get("protective_marking") or "").strip()
+    if not marking:
+        # Case audits hold personal data: an unmarked paper is the worse mistake.
+        logger.warning("No protective_marking in metadata; using %s", DEFAULT_MARKING)
+        marking = DEFAULT_MARKING
+    run_date = meta.get("run_date")
+    iso = _as_date(run_date)
+    return {
+        "title": str(meta.get("title") or fallback_title or "Case audit"),
+        "board": str(meta.get("board") or ""),
+        "period": str(meta.get("period") or ""),
+        "run_date": f"{iso.day} {iso:%B %Y}" if iso else str(run_date or ""),
+        "run_date_iso": iso.isoformat() if iso else "",
+        "audit_id": str(meta.get("audit_id") or ""),
+        "marking": marking,
+        "draft": bool(draft or meta.get("draft")),  # either may mark it; neither may unmark
+    }
+
+
+def _drop_streams(nb, resources):
+    """Streams are logging, warnings and progress bars, not findings."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [out for out in cell.outputs if out.output_type != "stream"]
+    return nb, resources
+
+
+def css_string(value) -> markupsafe.Markup:
+    """Escape text for a CSS string: every character but ASCII letters and digits as \\hhhhhh.
+
+    Nothing is left that could close the string, the rule or the <style> element. (Spaces
+    are escaped too: CSS swallows one space after an escape.)
+    """
+    return markupsafe.Markup(
+        "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in str(value))
+    )
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _finish(html: str) -> str:
+    """Fill in the contents, lay out tables and headings for print, refuse network resources."""
+    soup = BeautifulSoup(html, features="html.parser")
+    _add_contents(soup)
+    for cell in soup.select(".bp-content .jp-MarkdownCell"):
+        last = cell.select(".jp-RenderedMarkdown > *")[-1:]
+        if last and last[0].name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            cell["class"] = [*cell["class"], "bp-keep-with-next"]
+    for table in soup.select(".bp-content table"):
+        _style_table(table)
+    _check_self_contained(soup)
+    return str(soup)
+
+
+def _add_contents(soup) -> None:
+    nav, main = soup.select_one("nav.bp-toc"), soup.select_one("main.bp-content")
+    headings = main.find_all(["h2", "h3"]) if main else []
+    if not headings:
+        nav.decompose()
+        return
+    used = {tag["id"] for tag in soup.find_all(id=True) if tag.name not in ("h2", "h3")}
+    top, sub, last = soup.new_tag("ul"), None, None
+    for h in headings:
+        for link in h.select("a.anchor-link"):
+            link.decompose()
+        text = h.get_text(" ", strip=True)
+        base = h.get("id") or re.sub(r"[^\w-]+", "-", text).strip("-") or "section"
+        anchor, n = base, 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        h["id"] = anchor
+        item = soup.new_tag("li")
+        item.append(soup.new_tag("a", href=f"#{anchor}", string=text))
+        if h.name == "h3" and last is not None:
+            if sub is None:
+                sub = soup.new_tag("ul")
+                last.append(sub)
+            sub.append(item)
+        else:
+            top.append(item)
+            sub, last = None, (item if h.name == "h2" else None)
+    nav.append(top)
+
+
+def _style_table(table) -> None:
+    """Right-align all-number columns; give wide tables smaller type or a landscape page."""
+    rows = [
+        (row.parent.name == "thead", row.find_all(["td", "th"], recursive=False))
+        for row in table.find_all("tr")
+    ]
+    numeric: dict[int, bool] = {}
+    width = 0
+    for in_head, cells in rows:
+        col = 0
+        for cell in cells:
+            text = cell.get_text(strip=True)
+            if not in_head and cell.name == "td" and text.lower() not in _BLANK_CELLS:
+                numeric[col] = numeric.get(col, True) and bool(_NUMERIC_CELL.fullmatch(text))
+            col += int(cell.get("colspan", 1) or 1)
+        width = max(width, col)
+    for _, cells in rows:
+        col = 0
+        for cell in cells:
+            span = int(cell.get("colspan", 1) or 1)
+            if span == 1 and numeric.get(col):
+                cell["class"] = [*cell.get("class", []), "bp-num"]
+            col += span
+    if width > WIDE_TABLE_COLUMNS:
+        table["class"] = [*table.get("class", []), "bp-wide"]
+    cell = table.find_parent(class_="jp-Cell")
+    if width > PORTRAIT_TABLE_COLUMNS and cell is not None:
+        # On the cell, not the table, so pages break around it; its heading goes with it.
+        turned = [cell]
+        heading = cell.find_previous_sibling(class_="jp-Cell")
+        if heading is not None and "bp-keep-with-next" in heading["class"]:
+            turned.append(heading)
+        for tag in turned:
+            tag["class"] = [*tag["class"], "bp-landscape"]
+
+
+def _check_self_contained(soup) -> None:
+    """Raise if the page would fetch anything: it must open offline, from an email or USB stick."""
+    bad = [
+        f"<{tag.name} {attr}={str(tag[attr])[:60]!r}>"
+        for tag in soup.find_all(True)
+        if tag.name != "a"  # a link the reader may follow is fine; a resource the page loads is not
+        for attr in _resource_attrs(tag)
+        if not str(tag[attr]).strip().startswith(("data:", "#"))
+    ]
+    css = [tag.string or "" for tag in soup.find_all("style")]
+    css += [tag["style"] for tag in soup.find_all(style=True)]
+    bad += [f"CSS {m.group(0)!r}" for text in css for m in _CSS_URL.finditer(text)]
+    if bad:
+        raise ValueError(
+            "Board paper is not self-contained; embed these as data: URIs "
+            "(e.g. IPython.display.Image(data, alt=...)): " + "; ".join(bad[:5])
+        )
+
+
+def _resource_attrs(tag) -> set[str]:
+    attrs = set(tag.attrs) & _RESOURCE_ATTRS
+    if tag.name in ("link", "image", "use", "feimage"):  # <link href>, SVG <image href>
+        attrs |= set(tag.attrs) & {"href", "xlink:href"}
+    return attrs
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "xb") as f:  # "x": created with the usual umask, never clobbered
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

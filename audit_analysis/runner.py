@@ -1,0 +1,414 @@
+"""`audit-analysis run`: clean an audit, run the notebooks on it and export the board paper.
+
+Each audit's run is built in a staging folder and swapped in whole (`paths.building`), so
+`outputs/<audit-id>/` only ever holds a complete run: a failure leaves the previous
+outputs as they were. What a failure leaves instead is `outputs/<audit-id>/.failed/`:
+the executed notebook that failed, error shown in place, for the user to open (or
+`traceback.txt`, for an error outside the notebooks). The next successful run removes it.
+
+`outputs/<audit-id>/manifest.json` records, for each paper (internal and publication),
+the inputs' hashes, code version, parameters, run date and the sha256 of every file the
+run produced (`output_dir` as injected: the staging folder that became outputs/<audit-id>/);
+`audit_states` compares it with the raw inputs to say whether a paper is current.
+
+Audits run in parallel on threads: each notebook runs in its own kernel process, so the
+threads mostly wait. papermill's `cwd=` changes the whole process's working directory,
+which threads would race on; the kernel's working directory is set through nbclient's
+`resources` instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import shutil
+import threading
+import time
+import traceback
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import __version__
+from .loading import file_hashes
+from .paths import AuditPaths, Workspace, building, write_atomic
+from .pipeline import clean
+from .problems import AuditDataError, render_text
+from .processed import MANIFEST as PROCESSED_MANIFEST
+from .processed import is_stale
+
+NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
+MANIFEST = "manifest.json"
+FAILED = ".failed"
+RUN_PRODUCTS = ("figures", "tables", "notebooks")
+"""Folders a run writes; every other file of the old outputs folder is carried over."""
+INJECTED_TAG = "injected-parameters"
+CURRENT, STALE, MISSING = "current", "stale", "missing"
+# ipykernel logs a TCP warning on every start and an error when shut down mid-message: noise
+# on the user's terminal, since kernels inherit stderr. Cell output is unaffected.
+_KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+# WeasyPrint (Pango, cairo) has crashed under concurrent use; exporting is short, so serialise it.
+_EXPORT_LOCK = threading.Lock()
+
+
+def export_board_paper(notebook: Path, html: Path, pdf: Path | None, *, draft: bool) -> None:
+    """Deferred import: nbconvert and WeasyPrint are slow to load and `list` never needs them."""
+    from .export import export_board_paper as export
+
+    export(notebook, html, pdf, draft=draft)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How one audit's run ended, and where to look next."""
+
+    audit_id: str
+    ok: bool
+    seconds: float
+    html: Path | None = None
+    pdf: Path | None = None
+    error: str = ""
+    notebook: str | None = None
+    cell: str | None = None
+    kept: Path | None = None
+
+    def summary(self) -> str:
+        if self.ok:
+            papers = ", ".join(str(p) for p in (self.html, self.pdf) if p is not None)
+            return f"{self.audit_id}: board paper written in {self.seconds:.1f} s: {papers}"
+        where = f" in {self.notebook}" if self.notebook else ""
+        if self.cell:
+            where += f", {self.cell}"
+        text = f"{self.audit_id}: FAILED{where}: {self.error}"
+        if self.kept is not None:
+            text += f" — executed notebook kept at {self.kept}"
+        return text
+
+
+@dataclass(frozen=True)
+class AuditState:
+    """An audit as `audit-analysis list` shows it: each state is current, stale or missing."""
+
+    audit_id: str
+    processed: str
+    internal: str
+    publication: str
+
+    @property
+    def paper(self) -> str:
+        if self.publication == MISSING:
+            return self.internal
+        return f"{self.internal}; publication {self.publication}"
+
+
+class _Failure(Exception):
+    """A run stopped: unwinds `building` (dropping the staging folder) and carries the result."""
+
+    def __init__(
+        self,
+        error: str,
+        notebook: str | None = None,
+        cell: str | None = None,
+        kept: Path | None = None,
+    ):
+        super().__init__(error)
+        self.error, self.notebook, self.cell, self.kept = error, notebook, cell, kept
+
+
+@dataclass(frozen=True)
+class _Options:
+    notebooks: tuple[Path, ...]
+    publication: bool
+    final: bool
+    pdf: bool
+
+
+class _Progress:
+    """One tqdm bar for the whole run, updated from every audit's thread."""
+
+    def __init__(self, total: int, enabled: bool):
+        self._bar = tqdm(total=total, unit="notebook", disable=not enabled, dynamic_ncols=True)
+        self._lock = threading.Lock()
+        self.stopping = threading.Event()
+
+    def start(self, description: str) -> None:
+        with self._lock:
+            self._bar.set_description_str(description)
+
+    def advance(self, steps: int = 1) -> None:
+        with self._lock:
+            self._bar.update(steps)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def find_notebooks(folder: Path) -> list[Path]:
+    """The analysis notebooks in run order: `NN_name.ipynb`, by name."""
+    return sorted(folder.glob(NOTEBOOK_PATTERN))
+
+
+def run_audits(
+    workspace: Workspace,
+    audit_ids: Sequence[str],
+    *,
+    jobs: int = 1,
+    publication: bool = False,
+    final: bool = False,
+    pdf: bool = True,
+    progress: bool = True,
+) -> list[RunResult]:
+    """Run each audit; one failing never stops the others. Results come in `audit_ids` order."""
+    unique = list(dict.fromkeys(audit_ids))
+    notebooks = tuple(find_notebooks(workspace.notebooks))
+    if not notebooks:
+        error = f"no notebooks matching {NOTEBOOK_PATTERN} in {workspace.notebooks}"
+        return [RunResult(a, ok=False, seconds=0.0, error=error) for a in audit_ids]
+    options = _Options(notebooks, publication, final, pdf)
+    bar = _Progress(len(unique) * len(notebooks), progress)
+    try:
+        if jobs <= 1 or len(unique) == 1:
+            results = [_run_audit(workspace, a, options, bar) for a in unique]
+        else:
+            results = _run_parallel(workspace, unique, options, bar, jobs)
+    finally:
+        bar.close()
+    by_id = dict(zip(unique, results, strict=True))
+    return [by_id[a] for a in audit_ids]
+
+
+def _run_parallel(
+    workspace: Workspace, audit_ids: list[str], options: _Options, bar: _Progress, jobs: int
+) -> list[RunResult]:
+    pool = ThreadPoolExecutor(max_workers=min(jobs, len(audit_ids)), thread_name_prefix="audit")
+    try:
+        futures = [pool.submit(_run_audit, workspace, a, options, bar) for a in audit_ids]
+        return [f.result() for f in futures]
+    except BaseException:
+        bar.stopping.set()  # Ctrl-C: running audits stop after their current notebook
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Progress) -> RunResult:
+    started = time.monotonic()
+    paths = workspace.audit(audit_id)
+    steps, done = len(options.notebooks), 0
+
+    def failed(error: str, **where) -> RunResult:
+        bar.advance(steps - done)
+        return RunResult(audit_id, False, time.monotonic() - started, error=error, **where)
+
+    try:
+        clean(paths)
+        with building(paths.outputs) as staging:
+            staged = dataclasses.replace(paths, outputs=staging)
+            parameters = {
+                "audit_id": audit_id,
+                "root": str(workspace.root),
+                "output_dir": str(staging),
+                "publication": options.publication,
+                "final": options.final,
+            }
+            for notebook in options.notebooks:
+                if bar.stopping.is_set():
+                    raise _Failure("interrupted")
+                bar.start(f"{audit_id}/{notebook.name}")
+                _execute(notebook, staged.notebooks / notebook.name, parameters, paths)
+                bar.advance()
+                done += 1
+            bar.start(f"{audit_id}: exporting the board paper")
+            html, pdf = _export(staged, options, paths)
+            produced = _hashes(staging)
+            _carry_over(paths, staging, options.publication)
+            _write_manifest(staged, paths, parameters, options, produced)
+    except AuditDataError as exc:
+        report = render_text(audit_id, exc.problems).rstrip()
+        return failed(f"the inputs have errors; nothing was run.\n{report}")
+    except _Failure as stop:
+        return failed(stop.error, notebook=stop.notebook, cell=stop.cell, kept=stop.kept)
+    except Exception as exc:
+        kept = _keep_failed(paths, "traceback.txt", traceback.format_exc())
+        return failed(f"{type(exc).__name__}: {exc} (traceback at {kept})")
+    return RunResult(
+        audit_id,
+        True,
+        time.monotonic() - started,
+        html=paths.outputs / html.name,
+        pdf=paths.outputs / pdf.name if pdf else None,
+    )
+
+
+def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths) -> None:
+    """Run one notebook with papermill; on failure keep the executed copy and raise _Failure."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            notebook,
+            output,
+            parameters=parameters,
+            progress_bar=False,
+            log_output=False,
+            resources={"metadata": {"path": str(notebook.parent)}},
+            extra_arguments=_KERNEL_ARGUMENTS,
+        )
+    except PapermillExecutionError as exc:
+        kept = _keep_failed(paths, notebook.name, output.read_bytes())
+        evalue = exc.evalue.strip().splitlines()
+        error = exc.ename + (f": {evalue[0]}" if evalue else "")
+        raise _Failure(error, notebook.name, _cell_label(kept, exc), kept) from exc
+    except Exception as exc:
+        kept = _keep_failed(paths, notebook.name, output.read_bytes()) if output.is_file() else None
+        raise _Failure(f"{type(exc).__name__}: {exc}", notebook.name, kept=kept) from exc
+
+
+def _cell_label(executed: Path, exc) -> str:
+    """`cell 5 (In [4])`: the cell's place in the notebook as written (counting Markdown
+    cells, not the cell papermill injects) and its prompt in the kept executed notebook."""
+    import nbformat
+    from papermill.execute import ERROR_MARKER_TAG
+
+    prompt = f" (In [{exc.exec_count}])" if exc.exec_count is not None else ""
+    nb = nbformat.read(executed, as_version=4)
+    cells = [c for c in nb.cells if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
+    injected = [INJECTED_TAG in c.metadata.get("tags", []) for c in cells[: exc.cell_index + 1]]
+    if not injected or injected[-1]:
+        return f"the injected parameters cell{prompt}"
+    return f"cell {exc.cell_index + 1 - sum(injected)}{prompt}"
+
+
+def _keep_failed(paths: AuditPaths, name: str, data: str | bytes) -> Path:
+    """Keep what shows a failure in outputs/<audit-id>/.failed/, replacing the last one's."""
+    with building(paths.outputs / FAILED) as staging:
+        (staging / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return paths.outputs / FAILED / name
+
+
+def _export(staged: AuditPaths, options: _Options, paths: AuditPaths) -> tuple[Path, Path | None]:
+    """The board paper, from the last notebook (the overview report)."""
+    notebook = staged.notebooks / options.notebooks[-1].name
+    html = staged.paper("html", options.publication)
+    pdf = staged.paper("pdf", options.publication) if options.pdf else None
+    try:
+        with _EXPORT_LOCK:
+            export_board_paper(notebook, html, pdf, draft=not options.final)
+    except Exception as exc:
+        kept = _keep_failed(paths, notebook.name, notebook.read_bytes())
+        raise _Failure(
+            f"exporting the board paper: {type(exc).__name__}: {exc}", notebook.name, kept=kept
+        ) from exc
+    return html, pdf
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _mode(publication: bool) -> str:
+    return "publication" if publication else "internal"
+
+
+def read_manifest(outputs: Path) -> dict:
+    """The outputs folder's manifest; an empty one when absent or unreadable (hand-edited)."""
+    try:
+        manifest = json.loads((outputs / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): _sha256(p) for p in files}
+
+
+def _write_manifest(
+    staged: AuditPaths,
+    paths: AuditPaths,
+    parameters: dict,
+    options: _Options,
+    produced: dict[str, str],
+) -> None:
+    """Record what made this paper; keep the other paper's entry, minus files this run replaced."""
+    processed = json.loads((paths.processed / PROCESSED_MANIFEST).read_text(encoding="utf-8"))
+    entry = {
+        "paper": staged.paper("html", options.publication).name,
+        "run_date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "code_version": __version__,
+        "inputs": processed["inputs"],
+        "notebooks": {nb.name: _sha256(nb) for nb in options.notebooks},
+        "parameters": parameters,
+        "files": produced,
+    }
+    papers = {_mode(options.publication): entry}
+    other = _mode(not options.publication)
+    previous = read_manifest(paths.outputs).get("papers", {}).get(other)
+    if previous is not None and (staged.outputs / previous.get("paper", "")).is_file():
+        carried = {
+            name: sha
+            for name, sha in previous.get("files", {}).items()
+            if name not in produced and (staged.outputs / name).is_file()
+        }
+        papers[other] = previous | {"files": carried}
+    manifest = {"audit_id": paths.audit_id, "papers": dict(sorted(papers.items()))}
+    write_atomic(staged.outputs / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+
+
+def _carry_over(paths: AuditPaths, staging: Path, publication: bool) -> None:
+    """Copy in what this run does not make: questionnaires, the other mode's paper, …
+
+    This mode's paper is not carried, so a run without PDF drops a PDF that no longer matches.
+    """
+    if not paths.outputs.is_dir():
+        return
+    own_paper = (paths.paper(suffix, publication).name for suffix in ("html", "pdf"))
+    made = {*RUN_PRODUCTS, MANIFEST, FAILED, *own_paper}
+    for item in paths.outputs.iterdir():
+        if item.name in made or (staging / item.name).exists():
+            continue
+        if item.is_dir():
+            shutil.copytree(item, staging / item.name, symlinks=True)
+        else:
+            shutil.copy2(item, staging / item.name)
+
+
+def paper_state(paths: AuditPaths, publication: bool = False, inputs: dict | None = None) -> str:
+    """current when the paper was made from today's raw inputs by this code version."""
+    entry = read_manifest(paths.outputs).get("papers", {}).get(_mode(publication))
+    if entry is None or not paths.paper("html", publication).is_file():
+        return MISSING
+    inputs = file_hashes(paths.raw) if inputs is None else inputs
+    same = entry.get("inputs") == inputs and entry.get("code_version") == __version__
+    return CURRENT if same else STALE
+
+
+def processed_state(paths: AuditPaths) -> str:
+    if not (paths.processed / PROCESSED_MANIFEST).is_file():
+        return MISSING
+    return STALE if is_stale(paths) else CURRENT
+
+
+def audit_states(workspace: Workspace) -> list[AuditState]:
+    """Every audit under data/raw, with the state of its processed tables and papers."""
+    states = []
+    for audit_id in workspace.audit_ids():
+        paths = workspace.audit(audit_id)
+        inputs = file_hashes(paths.raw)
+        states.append(
+            AuditState(
+                audit_id,
+                processed=processed_state(paths),
+                internal=paper_state(paths, False, inputs),
+                publication=paper_state(paths, True, inputs),
+            )
+        )
+    return states

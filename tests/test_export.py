@@ -1,0 +1,246 @@
+"""The board paper: what a board member, a printer and an offline laptop need from it."""
+
+import base64
+import io
+import re
+from importlib.metadata import entry_points
+
+import matplotlib
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from nbconvert.nbconvertapp import NbConvertApp
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pypdf import PdfReader
+
+from audit_analysis import export
+from audit_analysis.export import BoardPaperHTMLExporter, css_string, export_board_paper
+
+matplotlib.use("Agg")
+
+MARKING = "OFFICIAL-SENSITIVE <b>&</b>"
+MARKING_HTML = "OFFICIAL-SENSITIVE &lt;b&gt;&amp;&lt;/b&gt;"
+META = {
+    "title": "Neglect audit <2016> & actions",
+    "board": "Anytown Safeguarding Children Partnership",
+    "period": "1 November 2015 to 30 November 2016",
+    "run_date": "2026-11-26",
+    "protective_marking": MARKING,
+    "audit_id": "MACA-2016-04",
+    "publication": False,
+}
+FIGURE_ALT = "Bar chart: cases rated good or better, by agency"
+HTML_IMG_ALT = "Line chart: cases audited by month"
+
+
+def _png() -> str:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 1), dpi=40)
+    ax.bar(["Police", "Health"], [3, 5])
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _display(data, metadata=None):
+    return new_output("display_data", data=data, metadata=metadata or {})
+
+
+def _notebook(*extra_outputs) -> nbformat.NotebookNode:
+    png = _png()
+    table = (
+        "<table><thead><tr><th>Agency</th><th>Cases</th><th>Rating</th></tr></thead>"
+        "<tbody><tr><td>Police</td><td>34</td><td>Good</td></tr>"
+        "<tr><td>Health</td><td>1,041</td><td>Requires improvement</td></tr></tbody></table>"
+    )
+    findings = new_code_cell("SECRET_CODE = load_returns()", execution_count=1)
+    findings.outputs = [
+        _display({"text/markdown": "### Agency ratings\n\nMost cases were **good**."}),
+        _display({"text/html": table, "text/plain": "<table>"}),
+        _display({"image/png": png, "text/plain": "<Figure>"}, {"image/png": {"alt": FIGURE_ALT}}),
+        _display({"text/html": f'<img alt="{HTML_IMG_ALT}" src="data:image/png;base64,{png}">'}),
+        new_output("stream", name="stderr", text="100%|#####| tqdm noise\n"),
+        new_output("stream", name="stdout", text="debug print\n"),
+        new_output("execute_result", data={"text/plain": "plain result"}, execution_count=1),
+        *extra_outputs,
+    ]
+    wide = new_code_cell("crosstab", execution_count=2)
+    head = "".join(f"<th>Agency {i}</th>" for i in range(12))
+    cells = "".join(f"<td>{i * 7}</td>" for i in range(12))
+    crosstab = (
+        f"<table><thead><tr><th>Theme</th>{head}</tr></thead>"
+        f"<tbody><tr><th>Voice of the child</th>{cells}</tr></tbody></table>"
+    )
+    wide.outputs = [_display({"text/html": crosstab})]
+    removed = new_code_cell("x = 1", metadata={"tags": ["remove-cell"]})
+    removed.outputs = [_display({"text/markdown": "REMOVED CELL"})]
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## Key findings\n\nThe board is asked to note the findings."),
+            findings,
+            new_markdown_cell("### Themes by agency"),
+            wide,
+            removed,
+            new_markdown_cell("## Actions\n\n1. Review referrals."),
+        ]
+    )
+    nb.metadata["audit_analysis"] = dict(META)
+    return nb
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return BoardPaperHTMLExporter().from_notebook_node(_notebook())[0]
+
+
+@pytest.fixture(scope="module")
+def soup(html) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory):
+    """Both formats, as `jupyter nbconvert --to boardpaper_html|pdf audit.ipynb` makes them.
+
+    In-process: a fresh interpreter would cost ~4 s just importing nbformat.
+    """
+    folder = tmp_path_factory.mktemp("paper")
+    nbformat.write(_notebook(), folder / "audit.ipynb")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(folder)
+        for to in ("boardpaper_html", "boardpaper_pdf"):
+            app = NbConvertApp()
+            app.initialize(["--to", to, "audit.ipynb"])
+            app.start()
+    return folder
+
+
+def test_no_code_prompts_streams_or_removed_cells(html):
+    assert "SECRET_CODE" not in html
+    assert "In&nbsp;[" not in html and "Out[" not in html
+    assert "tqdm noise" not in html and "debug print" not in html
+    assert "REMOVED CELL" not in html
+    assert "plain result" in html
+
+
+def test_title_block_shows_the_details_escaped(soup, html):
+    block = soup.select_one(".bp-titleblock")
+    assert block.select_one("h1").get_text() == META["title"]
+    text = block.get_text(" ")
+    for field in (META["board"], META["period"], "26 November 2026", META["audit_id"], MARKING):
+        assert field in text
+    assert "Neglect audit &lt;2016&gt; &amp; actions" in html
+    assert META["title"] not in html and MARKING not in html
+
+
+def test_marking_is_a_banner_at_top_and_bottom_and_on_every_printed_page(soup, html):
+    banners = soup.select("body > .bp-marking")
+    assert [b.get_text() for b in banners] == [MARKING, MARKING]
+    assert banners[0] is soup.body.find(True) and banners[1] is soup.body.find_all(True)[-1]
+    page_css = next(s.string for s in soup.find_all("style") if "@top-center" in s.string)
+    assert f'@top-center {{ content: "{css_string(MARKING)}"; }}' in page_css
+    assert f'@bottom-center {{ content: "{css_string(MARKING)}"; }}' in page_css
+
+
+def test_contents_link_to_the_headings(soup):
+    links = soup.select("nav.bp-toc a")
+    assert [a.get_text() for a in links] == [
+        "Key findings",
+        "Agency ratings",
+        "Themes by agency",
+        "Actions",
+    ]
+    for a in links:
+        target = soup.find(id=a["href"].removeprefix("#"))
+        assert target is not None and target.name in ("h2", "h3")
+        assert target.get_text() == a.get_text()
+
+
+def test_self_contained_with_no_external_references(soup, html):
+    assert not soup.find_all("script") and not soup.find_all("link")
+    for tag in soup.find_all(src=True):
+        assert tag["src"].startswith("data:")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html)
+    assert not re.search(r"require\.js|mathjax|mermaid|googleapis|cdn", html, re.IGNORECASE)
+
+
+def test_images_carry_their_alt_text(soup):
+    assert [img.get("alt") for img in soup.select("main img")] == [FIGURE_ALT, HTML_IMG_ALT]
+    assert soup.select_one("figure img")["alt"] == FIGURE_ALT
+
+
+def test_number_columns_are_right_aligned(soup):
+    table = soup.select_one("main table")
+    aligned = [c.get_text() for c in table.select(".bp-num")]
+    assert aligned == ["Cases", "34", "1,041"]
+
+
+def test_draft_is_marked():
+    html = BoardPaperHTMLExporter(draft=True).from_notebook_node(_notebook())[0]
+    assert "<title>DRAFT: " in html and 'class="bp-draft"' in html
+    assert '@top-right { content: "DRAFT"; }' in html
+
+
+def test_external_resources_are_refused():
+    outside = _display({"text/html": '<img alt="logo" src="https://example.org/logo.png">'})
+    with pytest.raises(ValueError, match="not self-contained"):
+        BoardPaperHTMLExporter().from_notebook_node(_notebook(outside))
+
+
+def test_css_string_cannot_break_out_of_the_style_element():
+    escaped = css_string('a "b" </style> \\')
+    assert re.fullmatch(r"(?:[A-Za-z0-9]|\\[0-9a-f]{6})*", escaped)
+
+
+def test_wide_tables_get_small_type_and_a_landscape_page_with_their_heading(soup):
+    wide = soup.select("main table")[-1]
+    assert "bp-wide" in wide["class"]
+    cell = wide.find_parent(class_="jp-Cell")
+    assert "bp-landscape" in cell["class"]
+    assert "bp-landscape" in cell.find_previous_sibling(class_="jp-Cell")["class"]
+
+
+def test_pdf_is_a4_marked_and_numbered_on_every_page(paper):
+    reader = PdfReader(paper / "audit.pdf")
+    pages = reader.pages
+    assert len(pages) >= 3  # title and contents; findings; the wide table, in landscape
+    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages]
+    assert sizes[0] == sizes[-1] == (595, 842)  # portrait again after the wide table
+    assert (842, 595) in sizes and set(sizes) == {(595, 842), (842, 595)}
+    for number, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        assert text.count(MARKING) >= 2, f"page {number} lacks the marking top and bottom"
+        assert f"Page {number} of {len(pages)}" in text
+        assert "SECRET_CODE" not in text
+    assert reader.metadata.title == META["title"]
+
+
+def test_nbconvert_finds_the_exporters(paper):
+    registered = {ep.name for ep in entry_points(group="nbconvert.exporters")}
+    assert {"boardpaper_html", "boardpaper_pdf"} <= registered, "pip install -e . first"
+    html = (paper / "audit.html").read_text(encoding="utf-8")
+    assert html.count(f'<div class="bp-marking" role="note">{MARKING_HTML}</div>') == 2
+    assert "SECRET_CODE" not in html
+
+
+def test_export_board_paper_writes_the_files_and_nothing_else(tmp_path):
+    nbformat.write(_notebook(), tmp_path / "audit.ipynb")
+    export_board_paper(tmp_path / "audit.ipynb", tmp_path / "out" / "audit.html", None)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["audit.html"]
+    assert MARKING_HTML in (tmp_path / "out" / "audit.html").read_text(encoding="utf-8")
+
+
+def test_failed_pdf_leaves_no_half_written_paper(tmp_path, monkeypatch):
+    nbformat.write(_notebook(), tmp_path / "audit.ipynb")
+    (tmp_path / "audit.html").write_text("last good paper")
+
+    def broken(html, pdf_path=None):
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(export, "html_to_pdf", broken)
+    with pytest.raises(RuntimeError):
+        export_board_paper(tmp_path / "audit.ipynb", tmp_path / "audit.html", tmp_path / "a.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.html", "audit.ipynb"]
+    assert (tmp_path / "audit.html").read_text() == "last good paper"

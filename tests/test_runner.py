@@ -1,0 +1,331 @@
+"""`audit-analysis run`: notebooks executed with papermill into outputs swapped in whole.
+
+These use their own two tiny notebooks (each kernel start costs a second or two) and a stub
+in place of the board-paper export; the real notebooks and exporter are tested end to end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from conftest import MINIMAL_AUDIT, REFERENCE_AUDIT, make_workspace
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from audit_analysis import runner
+from audit_analysis.cli import main
+from audit_analysis.paths import Workspace
+
+MINIMAL = MINIMAL_AUDIT.name
+PARAMETERS = """\
+audit_id = "bromley-2016-neglect"
+root = ".."
+output_dir = "../outputs/bromley-2016-neglect"
+publication = False
+final = False
+"""
+WRITE_TABLE = """\
+from pathlib import Path
+
+table = Path(output_dir, "tables", NAME)
+table.parent.mkdir(parents=True, exist_ok=True)
+table.write_text(f"{audit_id},{publication},{final},{Path.cwd().name}\\n")
+"""
+
+
+def write_notebook(folder: Path, name: str, *cells: str) -> Path:
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(f"# {name}"),
+            new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+            *(new_code_cell(source) for source in cells),
+        ],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+def good_notebooks(folder: Path) -> None:
+    write_notebook(folder, "01_tables.ipynb", WRITE_TABLE.replace("NAME", '"one.csv"'))
+    write_notebook(folder, "02_report.ipynb", WRITE_TABLE.replace("NAME", '"two.csv"'))
+
+
+def failing_notebooks(folder: Path, fail_for: str = MINIMAL, first: bool = True) -> None:
+    """02_grading fails in its 5th cell (In [5]) for `fail_for` only."""
+    if first:
+        write_notebook(folder, "01_tables.ipynb", WRITE_TABLE.replace("NAME", '"one.csv"'))
+    write_notebook(
+        folder,
+        "02_grading.ipynb",
+        WRITE_TABLE.replace("NAME", '"two.csv"'),
+        f"grades = {{}} if audit_id == {fail_for!r} else {{'overall': 'Good'}}",
+        "grades['overall']",
+    )
+
+
+class FakeExport:
+    """Stands in for export.export_board_paper: writes both files, remembers its calls."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, notebook, html, pdf, *, draft):
+        self.calls.append(
+            {"notebook": Path(notebook), "html": Path(html), "pdf": pdf, "draft": draft}
+        )
+        Path(html).write_text(f"<p>paper from {Path(notebook).name}</p>")
+        if pdf is not None:
+            Path(pdf).write_bytes(b"%PDF-1.7 stub")
+
+
+@pytest.fixture
+def export(monkeypatch):
+    fake = FakeExport()
+    monkeypatch.setattr(runner, "export_board_paper", fake)
+    return fake
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    ws = make_workspace(tmp_path, MINIMAL_AUDIT)
+    good_notebooks(ws.notebooks)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory):
+    """One successful run, shared by the tests that only look at it."""
+    ws = make_workspace(tmp_path_factory.mktemp("ran"), MINIMAL_AUDIT)
+    good_notebooks(ws.notebooks)
+    fake = FakeExport()
+    capture = tmp_path_factory.mktemp("stderr") / "stderr.txt"
+    cwd = os.getcwd()
+    with pytest.MonkeyPatch.context() as mp, capture.open("w") as err:
+        mp.setattr(runner, "export_board_paper", fake)
+        with _redirect_fd(2, err), contextlib.redirect_stderr(err):
+            [result] = runner.run_audits(ws, [MINIMAL], progress=False)
+    return SimpleNamespace(
+        workspace=ws,
+        result=result,
+        exports=fake.calls,
+        stderr=capture.read_text(),
+        cwd_kept=os.getcwd() == cwd,
+    )
+
+
+@pytest.fixture
+def ran_copy(ran, tmp_path):
+    """A copy of the shared run to change."""
+    shutil.copytree(ran.workspace.root, tmp_path / "copy")
+    return Workspace(tmp_path / "copy")
+
+
+@contextlib.contextmanager
+def _redirect_fd(fd: int, to):
+    """Capture a file descriptor, as capfd does: kernels write to the stderr they inherit."""
+    saved = os.dup(fd)
+    os.dup2(to.fileno(), fd)
+    try:
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_run_executes_notebooks_with_parameters_and_exports_from_the_last(ran):
+    workspace, result = ran.workspace, ran.result
+    assert result.ok, result.summary()
+    paths = workspace.audit(MINIMAL)
+    executed = [nbformat.read(p, as_version=4) for p in sorted(paths.notebooks.glob("*.ipynb"))]
+    assert [nb.metadata.papermill.input_path for nb in executed] == [
+        str(workspace.notebooks / "01_tables.ipynb"),
+        str(workspace.notebooks / "02_report.ipynb"),
+    ]
+    injected = executed[0].metadata.papermill.parameters
+    assert injected["audit_id"] == MINIMAL and injected["root"] == str(workspace.root)
+    assert injected["publication"] is False and injected["final"] is False
+    assert Path(injected["output_dir"]).parent == workspace.outputs  # the staging folder
+    # Ran with the notebooks folder as working directory, wrote into what became outputs/<id>.
+    assert (paths.tables / "two.csv").read_text() == f"{MINIMAL},False,False,notebooks\n"
+    assert ran.cwd_kept  # not papermill's cwd=, which would chdir the whole process
+
+    [call] = ran.exports
+    assert call["notebook"].name == "02_report.ipynb" and call["draft"] is True
+    assert result.html == paths.paper("html") and result.pdf == paths.paper("pdf")
+    assert result.html.is_file() and result.pdf.is_file()
+    assert str(result.html) in result.summary() and " s: " in result.summary()
+    assert [p.name for p in workspace.outputs.iterdir()] == [MINIMAL]  # no staging left over
+    assert ran.stderr == ""  # progress=False: no bar, and no kernel chatter either
+
+
+def test_the_manifest_records_inputs_parameters_and_files(ran):
+    workspace = ran.workspace
+    paths = workspace.audit(MINIMAL)
+    entry = json.loads((paths.outputs / "manifest.json").read_text())["papers"]["internal"]
+    processed = json.loads((paths.processed / "manifest.json").read_text())
+    injected = nbformat.read(paths.notebooks / "01_tables.ipynb", as_version=4).metadata.papermill
+    assert entry["inputs"] == processed["inputs"] and entry["code_version"] == runner.__version__
+    assert entry["parameters"] == injected.parameters and entry["run_date"]
+    assert set(entry["notebooks"]) == {"01_tables.ipynb", "02_report.ipynb"}
+    assert set(entry["files"]) == {
+        "notebooks/01_tables.ipynb",
+        "notebooks/02_report.ipynb",
+        "tables/one.csv",
+        "tables/two.csv",
+        paths.paper("html").name,
+        paths.paper("pdf").name,
+    }
+    assert entry["files"]["tables/two.csv"] == runner._sha256(paths.tables / "two.csv")
+
+
+def test_a_paper_turns_stale_when_its_inputs_change(ran_copy, capsys):
+    [state] = runner.audit_states(ran_copy)
+    assert (state.processed, state.paper) == ("current", "current")
+    (ran_copy.audit(MINIMAL).raw / "commentary.md").write_text("## Introduction\n\nChanged.\n")
+    [state] = runner.audit_states(ran_copy)
+    assert (state.processed, state.paper) == ("stale", "stale")
+
+    assert main(["list", "--root", str(ran_copy.root)]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split() == [MINIMAL, "stale", "stale"]
+
+
+def test_a_failed_export_keeps_the_previous_paper(ran_copy, monkeypatch):
+    def broken(notebook, html, pdf, *, draft):
+        Path(html).write_text("<p>half")
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(runner, "export_board_paper", broken)
+    (ran_copy.notebooks / "01_tables.ipynb").unlink()
+    paths = ran_copy.audit(MINIMAL)
+    before = snapshot(paths.outputs)
+
+    [result] = runner.run_audits(ran_copy, [MINIMAL], progress=False)
+
+    assert result.summary().startswith(
+        f"{MINIMAL}: FAILED in 02_report.ipynb: exporting the board paper: RuntimeError: no fonts"
+    )
+    assert result.kept == paths.outputs / ".failed" / "02_report.ipynb" and result.kept.is_file()
+    after = snapshot(paths.outputs)
+    assert {k: v for k, v in after.items() if not k.startswith(".failed/")} == before
+
+
+def test_a_publication_run_keeps_the_internal_paper_and_questionnaires(ran_copy, export):
+    workspace = ran_copy
+    paths = workspace.audit(MINIMAL)
+    (workspace.notebooks / "01_tables.ipynb").unlink()  # one kernel start is enough here
+    paths.questionnaires.mkdir()
+    (paths.questionnaires / "Police.xlsx").write_bytes(b"workbook")
+    (paths.outputs / ".failed").mkdir()
+    (paths.outputs / ".failed" / "02_report.ipynb").write_text("{}")
+    internal = paths.paper("html").read_bytes()
+
+    [result] = runner.run_audits(
+        workspace, [MINIMAL], publication=True, final=True, pdf=False, progress=False
+    )
+
+    assert result.ok and result.pdf is None
+    assert export.calls[-1]["draft"] is False and export.calls[-1]["pdf"] is None
+    assert paths.paper("html", publication=True).is_file()
+    assert paths.paper("html").read_bytes() == internal
+    assert (paths.questionnaires / "Police.xlsx").read_bytes() == b"workbook"
+    assert not (paths.tables / "one.csv").exists()  # figures/tables are this run's only
+    assert not (paths.outputs / ".failed").exists()  # a success clears the last failure
+    papers = json.loads((paths.outputs / "manifest.json").read_text())["papers"]
+    assert papers["publication"]["parameters"]["publication"] is True
+    # The internal entry now lists only the files still as that run left them.
+    assert set(papers["internal"]["files"]) == {paths.paper("html").name, paths.paper("pdf").name}
+    [state] = runner.audit_states(workspace)
+    assert (state.internal, state.publication) == ("current", "current")
+    assert state.paper == "current; publication current"
+
+
+def test_a_failed_run_leaves_the_previous_outputs_and_names_the_cell(workspace, export, capfd):
+    paths = workspace.audit(MINIMAL)
+    paths.outputs.mkdir(parents=True)
+    (paths.outputs / "old.txt").write_text("previous run")
+    paths.paper("html").write_text("<p>previous paper</p>")
+    before = snapshot(paths.outputs)
+    for old in workspace.notebooks.iterdir():
+        old.unlink()
+    failing_notebooks(workspace.notebooks)
+
+    [result] = runner.run_audits(workspace, [MINIMAL], progress=True)
+
+    assert not result.ok and not export.calls
+    kept = paths.outputs / ".failed" / "02_grading.ipynb"
+    assert result.kept == kept and kept.is_file()
+    assert result.summary() == (
+        f"{MINIMAL}: FAILED in 02_grading.ipynb, cell 5 (In [5]): KeyError: 'overall'"
+        f" — executed notebook kept at {kept}"
+    )
+    after = snapshot(paths.outputs)
+    assert {k: v for k, v in after.items() if not k.startswith(".failed/")} == before
+    assert sorted(p.name for p in workspace.outputs.iterdir()) == [MINIMAL]
+    assert "KeyError" in json.dumps(nbformat.read(kept, as_version=4).cells[-1].outputs)
+    assert f"{MINIMAL}/02_grading.ipynb" in capfd.readouterr().err  # the progress bar
+
+
+def test_invalid_inputs_fail_before_any_notebook(workspace, export):
+    (workspace.audit(MINIMAL).raw / "cases.csv").write_text("case_id,age,gender\n1,four,F\n")
+
+    [result] = runner.run_audits(workspace, [MINIMAL], progress=False)
+
+    assert not result.ok and not export.calls and not workspace.audit(MINIMAL).outputs.exists()
+    assert "nothing was run" in result.summary() and "'four'" in result.summary()
+
+
+def test_parallel_audits_one_failure_does_not_stop_the_other(tmp_path, export, capsys):
+    workspace = make_workspace(tmp_path, REFERENCE_AUDIT, MINIMAL_AUDIT)
+    failing_notebooks(workspace.notebooks, fail_for=MINIMAL, first=False)
+    args = ["run", "--root", str(workspace.root), "--all", "--jobs", "2", "--no-pdf", "-q"]
+
+    assert main(args) == 1
+
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{REFERENCE_AUDIT.name}: board paper written in ")
+    assert err.startswith(f"{MINIMAL}: FAILED in 02_grading.ipynb, cell 5")
+    assert workspace.audit(REFERENCE_AUDIT.name).paper("html").is_file()
+    assert not workspace.audit(MINIMAL).paper("html").exists()
+
+
+def test_results_come_in_the_order_asked(workspace, monkeypatch):
+    def fake_run(ws, audit_id, options, bar):
+        return runner.RunResult(audit_id, ok=audit_id != "b", seconds=0.0)
+
+    monkeypatch.setattr(runner, "_run_audit", fake_run)
+    results = runner.run_audits(workspace, ["c", "b", "a", "c"], jobs=3, progress=False)
+    assert [(r.audit_id, r.ok) for r in results] == [
+        ("c", True),
+        ("b", False),
+        ("a", True),
+        ("c", True),
+    ]
+
+
+def test_no_notebooks_is_a_failure_not_a_crash(tmp_path):
+    workspace = make_workspace(tmp_path, MINIMAL_AUDIT)
+    [result] = runner.run_audits(workspace, [MINIMAL], progress=False)
+    assert not result.ok and "no notebooks matching" in result.summary()
+
+
+def test_states_of_an_audit_never_run(tmp_path):
+    workspace = make_workspace(tmp_path, MINIMAL_AUDIT)
+    [state] = runner.audit_states(workspace)
+    assert (state.audit_id, state.processed, state.paper) == (MINIMAL, "missing", "missing")
