@@ -24,7 +24,7 @@ report: $(STAMP) ## Clean, analyse and export the board paper of AUDIT (default:
 	$(BIN)/audit-analysis run $(AUDIT)
 
 test: $(STAMP) ## Run the whole test suite (unit, notebooks end to end, browser and PDF)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/

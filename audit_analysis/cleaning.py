@@ -151,10 +151,14 @@ class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def error(self, table: RawTable, row: int | None, column: str | None, message: str, **extra) -> None:
+    def error(
+        self, table: RawTable, row: int | None, column: str | None, message: str, **extra
+    ) -> None:
         self.problems.append(error(table.file, message, **table.where(row, column), **extra))
 
-    def warn(self, table: RawTable, row: int | None, column: str | None, message: str, **extra) -> None:
+    def warn(
+        self, table: RawTable, row: int | None, column: str | None, message: str, **extra
+    ) -> None:
         self.problems.append(warning(table.file, message, **table.where(row, column), **extra))
 
 
@@ -169,7 +173,13 @@ def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.D
                 check.error(table, row, "case_id", "case id is blank")
                 continue
             if case_id in seen:
-                check.error(table, row, "case_id", f"case listed twice (first on row {seen[case_id]})", value=case_id)
+                check.error(
+                    table,
+                    row,
+                    "case_id",
+                    f"case listed twice (first on row {seen[case_id]})",
+                    value=case_id,
+                )
                 continue
             seen[case_id] = row
             age_text = clean_text(raw.get("age"))
@@ -177,7 +187,12 @@ def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.D
             age = int(age_match.group(1)) if age_match else None
             if age is None or age > 25:
                 check.error(
-                    table, row, "age", "is not an age in whole years", value=age_text, accepted="a whole number from 0 to 25"
+                    table,
+                    row,
+                    "age",
+                    "is not an age in whole years",
+                    value=age_text,
+                    accepted="a whole number from 0 to 25",
                 )
             gender = GENDERS.get(normalise_label(raw.get("gender")))
             if gender is None:
@@ -199,7 +214,11 @@ def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.D
                     value=clean_text(raw.get("disability")),
                     accepted="Yes, No, Not known (or blank)",
                 )
-            issues = [clean_text(i) for i in re.split(r"[;\n•]", str(raw.get("issues", ""))) if clean_text(i)]
+            issues = [
+                clean_text(i)
+                for i in re.split(r"[;\n•]", str(raw.get("issues", "")))
+                if clean_text(i)
+            ]
             records.append(
                 {
                     "audit_id": audit_id,
@@ -213,10 +232,14 @@ def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.D
             )
     cases = pd.DataFrame.from_records(records, columns=CASES_COLUMNS)
     cases["age"] = cases["age"].astype("Int64")
-    return cases.sort_values("case_id", key=lambda s: s.map(case_sort_key), kind="stable").reset_index(drop=True)
+    return cases.sort_values(
+        "case_id", key=lambda s: s.map(case_sort_key), kind="stable"
+    ).reset_index(drop=True)
 
 
-def _agency_of(value: object, config: AuditConfig, table: RawTable, row: int, column: str, check: _Checker) -> str | None:
+def _agency_of(
+    value: object, config: AuditConfig, table: RawTable, row: int, column: str, check: _Checker
+) -> str | None:
     typed = clean_text(value)
     agency = config.agency_lookup.get(normalise_label(typed))
     if agency is None:
@@ -226,7 +249,9 @@ def _agency_of(value: object, config: AuditConfig, table: RawTable, row: int, co
             table,
             row,
             column,
-            "is not an agency taking part in this audit (add it, or an alias, to audit.yaml)" if typed else "agency is blank",
+            "is not an agency taking part in this audit (add it, or an alias, to audit.yaml)"
+            if typed
+            else "agency is blank",
             value=typed,
             suggestion=config.agency_lookup[normalise_label(close)] if close else None,
             accepted=", ".join(config.agency_names),
@@ -234,9 +259,14 @@ def _agency_of(value: object, config: AuditConfig, table: RawTable, row: int, co
     return agency
 
 
-def _grade_problem(config: AuditConfig, table: RawTable, row: int, column: str, typed: str, check: _Checker) -> None:
+def _grade_problem(
+    config: AuditConfig, table: RawTable, row: int, column: str, typed: str, check: _Checker
+) -> None:
     scale = config.scale
-    spellings = [*scale.all_grades, *(w for ws in scale.spellings.values() for w in ws if len(w) > 2)]
+    spellings = [
+        *scale.all_grades,
+        *(w for ws in scale.spellings.values() for w in ws if len(w) > 2),
+    ]
     close = suggest(typed, spellings)
     check.error(
         table,
@@ -289,15 +319,24 @@ def _clean_submissions(
             status = parse_status(typed_status)
             if not typed_status and (has_grade or notes):
                 status = "submitted"
-                check.warn(table, row, "status", "status is blank; taken as 'submitted' because the return has grades or evidence")
+                check.warn(
+                    table,
+                    row,
+                    "status",
+                    "status is blank; taken as 'submitted' because the return has grades or evidence",
+                )
             elif status is None:
                 check.error(
                     table,
                     row,
                     "status",
-                    "is not a return status" if typed_status else "status is blank on a return with no grades",
+                    "is not a return status"
+                    if typed_status
+                    else "status is blank on a return with no grades",
                     value=typed_status or None,
-                    suggestion=STATUS_LABELS[parse_status(s)] if (s := suggest(typed_status, _status_words())) else None,
+                    suggestion=STATUS_LABELS[parse_status(s)]
+                    if (s := suggest(typed_status, _status_words()))
+                    else None,
                     accepted=", ".join(status_spellings()),
                 )
             if status in ("no_involvement", "not_submitted") and has_grade:
@@ -310,7 +349,12 @@ def _clean_submissions(
                     accepted="no grades, or a status of Submitted or Incomplete",
                 )
             if status == "submitted" and not has_grade:
-                check.warn(table, row, None, "a submitted return has no grades at all (every area is Not graded)")
+                check.warn(
+                    table,
+                    row,
+                    None,
+                    "a submitted return has no grades at all (every area is Not graded)",
+                )
             if not (case_id and agency and status) or len(grades) < len(areas):
                 continue
             place = _place(table, row)
@@ -325,13 +369,34 @@ def _clean_submissions(
                 )
                 continue
             first_seen[case_id, agency] = place
-            returns.append({"audit_id": audit_id, "case_id": case_id, "agency": agency, "status": status, "source": place})
+            returns.append(
+                {
+                    "audit_id": audit_id,
+                    "case_id": case_id,
+                    "agency": agency,
+                    "status": status,
+                    "source": place,
+                }
+            )
             gradings.extend(
-                {"audit_id": audit_id, "case_id": case_id, "agency": agency, "status": status, "area": area, "grade": grades[area]}
+                {
+                    "audit_id": audit_id,
+                    "case_id": case_id,
+                    "agency": agency,
+                    "status": status,
+                    "area": area,
+                    "grade": grades[area],
+                }
                 for area in areas
             )
             evidence.extend(
-                {"audit_id": audit_id, "case_id": case_id, "agency": agency, "area": area, "text": text}
+                {
+                    "audit_id": audit_id,
+                    "case_id": case_id,
+                    "agency": agency,
+                    "area": area,
+                    "text": text,
+                }
                 for area, text in notes.items()
             )
     agency_rank = {name: i for i, name in enumerate(config.agency_names)}
@@ -399,11 +464,15 @@ def _clean_referrals(
             typed_date = clean_text(raw.get("date"))
             date = parse_date(typed_date)
             if date is None:
-                check.error(table, row, "date", "is not a date", value=typed_date, accepted=DATE_FORMATS)
+                check.error(
+                    table, row, "date", "is not a date", value=typed_date, accepted=DATE_FORMATS
+                )
                 continue
             period = audit_period_of(date, config)
             if period == "after":
-                check.warn(table, row, "date", "is after the end of the audit period", value=typed_date)
+                check.warn(
+                    table, row, "date", "is after the end of the audit period", value=typed_date
+                )
             record = {"audit_id": audit_id, "case_id": case_id, "date": date, "period": period}
             for column in ("referrer", "category", "outcome"):
                 text = clean_text(raw.get(column, ""))
@@ -416,11 +485,16 @@ def _clean_referrals(
         if not referrals.empty:
             referrals[column] = _harmonise(referrals[column])
     referrals["date"] = pd.to_datetime(referrals["date"])
-    order = sorted(referrals.index, key=lambda i: (case_sort_key(referrals.at[i, "case_id"]), referrals.at[i, "date"]))
+    order = sorted(
+        referrals.index,
+        key=lambda i: (case_sort_key(referrals.at[i, "case_id"]), referrals.at[i, "date"]),
+    )
     return referrals.loc[order].reset_index(drop=True)
 
 
-def _clean_recommendations(audit_id: str, config: AuditConfig, tables: list[RawTable], check: _Checker) -> pd.DataFrame:
+def _clean_recommendations(
+    audit_id: str, config: AuditConfig, tables: list[RawTable], check: _Checker
+) -> pd.DataFrame:
     records = []
     seen: dict[tuple[str, int], int] = {}
     for table in tables:
@@ -432,7 +506,10 @@ def _clean_recommendations(audit_id: str, config: AuditConfig, tables: list[RawT
             else:
                 scope = config.agency_lookup.get(normalise_label(typed_scope))
                 if scope is None:
-                    spellings = [MULTI_AGENCY, *(s for a in config.agencies for s in (a.name, *a.aliases))]
+                    spellings = [
+                        MULTI_AGENCY,
+                        *(s for a in config.agencies for s in (a.name, *a.aliases)),
+                    ]
                     close = suggest(typed_scope, spellings)
                     check.error(
                         table,
@@ -440,20 +517,33 @@ def _clean_recommendations(audit_id: str, config: AuditConfig, tables: list[RawT
                         "scope",
                         "is neither 'Multi-agency' nor an agency in audit.yaml",
                         value=typed_scope,
-                        suggestion=(config.agency_lookup.get(normalise_label(close), close) if close else None),
+                        suggestion=(
+                            config.agency_lookup.get(normalise_label(close), close)
+                            if close
+                            else None
+                        ),
                         accepted="Multi-agency, " + ", ".join(config.agency_names),
                     )
             typed_number = clean_text(raw.get("number"))
             number_match = re.fullmatch(r"(\d+)(?:\.0)?", typed_number.strip("/ "))
             if not number_match:
-                check.error(table, row, "number", "is not a recommendation number", value=typed_number, accepted="1, 2, 3, …")
+                check.error(
+                    table,
+                    row,
+                    "number",
+                    "is not a recommendation number",
+                    value=typed_number,
+                    accepted="1, 2, 3, …",
+                )
             text = clean_text(raw.get("text"))
             if not text:
                 check.error(table, row, "text", "recommendation text is blank")
             due_text = clean_text(raw.get("due", ""))
             due = parse_date(due_text) if due_text else None
             if due_text and due is None:
-                check.error(table, row, "due", "is not a date", value=due_text, accepted=DATE_FORMATS)
+                check.error(
+                    table, row, "due", "is not a date", value=due_text, accepted=DATE_FORMATS
+                )
             if scope is None or not number_match or not text:
                 continue
             number = int(number_match.group(1))
@@ -480,14 +570,21 @@ def _clean_recommendations(audit_id: str, config: AuditConfig, tables: list[RawT
             )
     recommendations = pd.DataFrame.from_records(records, columns=RECOMMENDATIONS_COLUMNS)
     rank = {MULTI_AGENCY: -1} | {name: i for i, name in enumerate(config.agency_names)}
-    order = sorted(recommendations.index, key=lambda i: (rank[recommendations.at[i, "scope"]], recommendations.at[i, "number"]))
+    order = sorted(
+        recommendations.index,
+        key=lambda i: (rank[recommendations.at[i, "scope"]], recommendations.at[i, "number"]),
+    )
     return recommendations.loc[order].reset_index(drop=True).astype({"number": "int64"})
 
 
 def _cross_checks(config: AuditConfig, cases: pd.DataFrame, returns: pd.DataFrame) -> list[Problem]:
     problems = []
     for case_id in sorted(set(cases["case_id"]) - set(returns["case_id"]), key=case_sort_key):
-        problems.append(warning(CASES, "this case has no returns from any agency", value=case_id, column="case_id"))
+        problems.append(
+            warning(
+                CASES, "this case has no returns from any agency", value=case_id, column="case_id"
+            )
+        )
     return problems
 
 
@@ -505,15 +602,21 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
     }
     if raw.config is None:
         frames = {name: pd.DataFrame(columns=cols) for name, cols in empty.items()}
-        return CleanAudit(raw.audit_id, None, commentary=raw.commentary, problems=check.problems, **frames)
+        return CleanAudit(
+            raw.audit_id, None, commentary=raw.commentary, problems=check.problems, **frames
+        )
     config = raw.config
     cases = _clean_cases(raw.audit_id, raw.tables.get(CASES, []), check)
     case_ids = set(cases["case_id"])
     gradings, returns, evidence = _clean_submissions(
         raw.audit_id, config, raw.tables.get(SUBMISSIONS, []), case_ids, check
     )
-    referrals = _clean_referrals(raw.audit_id, config, raw.tables.get(REFERRALS, []), case_ids, check)
-    recommendations = _clean_recommendations(raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check)
+    referrals = _clean_referrals(
+        raw.audit_id, config, raw.tables.get(REFERRALS, []), case_ids, check
+    )
+    recommendations = _clean_recommendations(
+        raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
+    )
     check.problems.extend(_cross_checks(config, cases, returns))
     return CleanAudit(
         raw.audit_id,
@@ -527,4 +630,3 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
         commentary=raw.commentary,
         problems=check.problems,
     )
-

@@ -37,8 +37,14 @@ def _audit_ids(args: argparse.Namespace, workspace: Workspace) -> list[str]:
         raise UsageError("name an audit id, or use --all")
     for audit_id in args.audit_id:
         if audit_id not in found:
-            hint = f"; audits found: {', '.join(found)}" if found else f"; no audits under {workspace.raw}"
-            raise UsageError(f"no audit '{audit_id}' (expected {workspace.raw / audit_id}/audit.yaml){hint}")
+            hint = (
+                f"; audits found: {', '.join(found)}"
+                if found
+                else f"; no audits under {workspace.raw}"
+            )
+            raise UsageError(
+                f"no audit '{audit_id}' (expected {workspace.raw / audit_id}/audit.yaml){hint}"
+            )
     return list(args.audit_id)
 
 
@@ -66,11 +72,15 @@ def cmd_clean(args: argparse.Namespace, workspace: Workspace) -> int:
             result = clean(workspace.audit(audit_id))
         except AuditDataError as exc:
             print(render_text(audit_id, exc.problems), end="", file=sys.stderr)
-            print(f"{audit_id}: nothing written; fix the errors above and run again.", file=sys.stderr)
+            print(
+                f"{audit_id}: nothing written; fix the errors above and run again.", file=sys.stderr
+            )
             status = EXIT_FAILED
             continue
         warnings = len(result.problems) - len(errors_in(result.problems))
-        print(f"{audit_id}: processed tables written to {workspace.audit(audit_id).processed} ({warnings} warning(s))")
+        print(
+            f"{audit_id}: processed tables written to {workspace.audit(audit_id).processed} ({warnings} warning(s))"
+        )
         if warnings and not args.quiet:
             print(render_text(audit_id, result.problems), end="", file=sys.stderr)
     return status
@@ -117,8 +127,10 @@ def cmd_new(args: argparse.Namespace, workspace: Workspace) -> int:
         folder = scaffold_audit(workspace, args.audit_id[0], title=args.title, board=args.board)
     except InvalidAuditIdError as exc:
         raise UsageError(str(exc)) from exc
-    print(f"Created {folder}: fill in audit.yaml, the CSV files and commentary.md, then run "
-          f"`audit-analysis validate {args.audit_id[0]}`.")
+    print(
+        f"Created {folder}: fill in audit.yaml, the CSV files and commentary.md, then run "
+        f"`audit-analysis validate {args.audit_id[0]}`."
+    )
     return EXIT_OK
 
 
@@ -137,7 +149,9 @@ def cmd_questionnaires(args: argparse.Namespace, workspace: Workspace) -> int:
             status = EXIT_FAILED
             continue
         written = write_questionnaires(paths, config)
-        print(f"{audit_id}: {len(written)} questionnaire workbook(s) written to {paths.questionnaires}")
+        print(
+            f"{audit_id}: {len(written)} questionnaire workbook(s) written to {paths.questionnaires}"
+        )
     return status
 
 
@@ -159,7 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="project folder holding data/ and outputs/ (default: this checkout)",
     )
     common.add_argument(
-        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress or warnings on stderr"
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no progress or warnings on stderr",
     )
 
     parser = argparse.ArgumentParser(
@@ -171,27 +189,47 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="command", required=True)
 
     def audits(p: argparse.ArgumentParser, many: bool = True) -> None:
-        p.add_argument("audit_id", nargs="*" if many else 1, help="audit folder name under data/raw/")
+        p.add_argument(
+            "audit_id", nargs="*" if many else 1, help="audit folder name under data/raw/"
+        )
         if many:
             p.add_argument("--all", action="store_true", help="every audit under data/raw/")
 
-    p = sub.add_parser("validate", parents=[common], help="check an audit's inputs and list every problem")
+    p = sub.add_parser(
+        "validate", parents=[common], help="check an audit's inputs and list every problem"
+    )
     audits(p)
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("clean", parents=[common], help="validate, then write the tidy tables to data/processed/")
+    p = sub.add_parser(
+        "clean", parents=[common], help="validate, then write the tidy tables to data/processed/"
+    )
     audits(p)
     p.set_defaults(handler=cmd_clean)
 
-    p = sub.add_parser("run", parents=[common], help="run the notebooks and export the board paper (HTML, PDF)")
+    p = sub.add_parser(
+        "run", parents=[common], help="run the notebooks and export the board paper (HTML, PDF)"
+    )
     audits(p)
-    p.add_argument("-j", "--jobs", type=_positive, default=1, help="audits to run in parallel (default 1)")
-    p.add_argument("--publication", action="store_true", help="apply disclosure control and leave out free-text evidence")
-    p.add_argument("--final", action="store_true", help="a board export: fail if commentary sections are missing")
+    p.add_argument(
+        "-j", "--jobs", type=_positive, default=1, help="audits to run in parallel (default 1)"
+    )
+    p.add_argument(
+        "--publication",
+        action="store_true",
+        help="apply disclosure control and leave out free-text evidence",
+    )
+    p.add_argument(
+        "--final",
+        action="store_true",
+        help="a board export: fail if commentary sections are missing",
+    )
     p.add_argument("--no-pdf", action="store_true", help="export HTML only")
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("list", parents=[common], help="show the audits found and the state of their outputs")
+    p = sub.add_parser(
+        "list", parents=[common], help="show the audits found and the state of their outputs"
+    )
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("new", parents=[common], help="scaffold a new audit folder under data/raw/")
@@ -200,7 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--board", default=None, help="the board or partnership")
     p.set_defaults(handler=cmd_new)
 
-    p = sub.add_parser("questionnaires", parents=[common], help="write one Excel questionnaire per agency")
+    p = sub.add_parser(
+        "questionnaires", parents=[common], help="write one Excel questionnaire per agency"
+    )
     audits(p)
     p.set_defaults(handler=cmd_questionnaires)
     return parser

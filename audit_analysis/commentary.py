@@ -127,7 +127,9 @@ def commentary_markdown(commentary: Commentary, key: str) -> str:
     return escape_html_in_markdown(body)
 
 
-def require_complete(audit_id: str, commentary: Commentary, agencies_with_returns: Iterable[str]) -> None:
+def require_complete(
+    audit_id: str, commentary: Commentary, agencies_with_returns: Iterable[str]
+) -> None:
     """For a final paper: raise, naming every missing section."""
     missing = missing_parts(commentary, agencies_with_returns)
     if missing:

@@ -186,19 +186,28 @@ def _consistency_problems(config: AuditConfig, folder_name: str | None) -> list[
         keys = [a.key for a in config.key_areas]
         for key in {k for k in keys if keys.count(k) > 1 or k == OVERALL.key}:
             problems.append(
-                error(CONFIG_FILE, "key area keys must be unique and not 'overall'", column="key_areas", value=key)
+                error(
+                    CONFIG_FILE,
+                    "key area keys must be unique and not 'overall'",
+                    column="key_areas",
+                    value=key,
+                )
             )
     return problems
 
 
-def parse_config(text: str, folder_name: str | None = None) -> tuple[AuditConfig | None, list[Problem]]:
+def parse_config(
+    text: str, folder_name: str | None = None
+) -> tuple[AuditConfig | None, list[Problem]]:
     """Parse audit.yaml text; returns the config (None if unusable) and every problem found."""
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        return None, [error(CONFIG_FILE, f"is not valid YAML: {getattr(exc, 'problem', exc)}", row=row)]
+        return None, [
+            error(CONFIG_FILE, f"is not valid YAML: {getattr(exc, 'problem', exc)}", row=row)
+        ]
     if not isinstance(raw, dict):
         return None, [error(CONFIG_FILE, "must be a mapping of settings (id, title, board, …)")]
     try:

@@ -1,10 +1,11 @@
 """Turn an executed audit notebook into a board paper: self-contained HTML and an A4 PDF.
 
-The paper's details come from the notebook's metadata (``nb.metadata["audit_analysis"]``,
-written by the notebooks); ``resources["audit_analysis"]`` overrides any of them::
+The paper's details (the title block) come from the notebook, as metadata
+(``nb.metadata["audit_analysis"]``) or as an output of type ``PAPER_MIME``, which is
+dropped from the paper; ``resources["audit_analysis"]`` overrides any of them::
 
     {"title": ..., "board": ..., "period": ..., "run_date": "2026-11-26",
-     "protective_marking": "OFFICIAL-SENSITIVE", "audit_id": ..., "publication": false}
+     "protective_marking": "OFFICIAL-SENSITIVE", "audit_id": ..., "author": ...}
 
 Both exporters are registered with nbconvert, so ``jupyter nbconvert --to boardpaper_html``
 and ``--to boardpaper_pdf`` work too.
@@ -13,10 +14,9 @@ and ``--to boardpaper_pdf`` work too.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
-import os
 import re
-import secrets
 from pathlib import Path
 
 import markupsafe
@@ -25,6 +25,9 @@ from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 from traitlets import Bool, default
 from traitlets.config import Config
+
+from .paths import write_atomic
+from .report import PAPER_MIME
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +103,7 @@ class BoardPaperHTMLExporter(HTMLExporter):
 
     def _init_preprocessors(self):
         super()._init_preprocessors()
-        self.register_preprocessor(_drop_streams, enabled=True)
+        self.register_preprocessor(_drop_hidden_outputs, enabled=True)
 
 
 class BoardPaperPDFExporter(BoardPaperHTMLExporter):
@@ -138,9 +141,9 @@ def export_board_paper(
     resources = {"metadata": {"name": notebook_path.stem, "path": str(notebook_path.parent)}}
     html, _ = BoardPaperHTMLExporter(draft=draft).from_notebook_node(nb, resources)
     pdf = html_to_pdf(html) if pdf_path is not None else None
-    _write_atomic(Path(html_path), html.encode("utf-8"))
+    write_atomic(Path(html_path), html.encode("utf-8"))
     if pdf is not None:
-        _write_atomic(Path(pdf_path), pdf)
+        write_atomic(Path(pdf_path), pdf)
 
 
 def html_to_pdf(html: str, pdf_path: Path | str | None = None) -> bytes:
@@ -150,24 +153,21 @@ def html_to_pdf(html: str, pdf_path: Path | str | None = None) -> bytes:
     """
     import weasyprint  # slow to import; only PDF users pay for it
 
-    if hasattr(weasyprint, "URLFetcher"):
-        fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    else:  # WeasyPrint < 67 takes a plain function
-
-        def fetcher(url, **kw):
-            if not url.startswith("data:"):
-                raise ValueError(f"not fetching {url[:60]!r}: the paper must be self-contained")
-            return weasyprint.default_url_fetcher(url, **kw)
-
+    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
     pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True)
     if pdf_path is not None:
-        _write_atomic(Path(pdf_path), pdf)
+        write_atomic(Path(pdf_path), pdf)
     return pdf
 
 
 def paper_details(nb, overrides=None, *, draft=False, fallback_title="") -> dict:
-    """The title-block fields, from notebook metadata with ``overrides`` on top."""
-    meta = {**nb.metadata.get(METADATA_KEY, {}), **(overrides or {})}
+    """The title block: notebook metadata, then any ``PAPER_MIME`` output, then ``overrides``."""
+    meta = dict(nb.metadata.get(METADATA_KEY, {}))
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            details = output.get("data", {}).get(PAPER_MIME)
+            meta.update(json.loads(details) if isinstance(details, str) else details or {})
+    meta.update(overrides or {})
     marking = str(meta.get("protective_marking") or "").strip()
     if not marking:
         # Case audits hold personal data: an unmarked paper is the worse mistake.
@@ -182,16 +182,21 @@ def paper_details(nb, overrides=None, *, draft=False, fallback_title="") -> dict
         "run_date": f"{iso.day} {iso:%B %Y}" if iso else str(run_date or ""),
         "run_date_iso": iso.isoformat() if iso else "",
         "audit_id": str(meta.get("audit_id") or ""),
+        "author": str(meta.get("author") or ""),
         "marking": marking,
         "draft": bool(draft or meta.get("draft")),  # either may mark it; neither may unmark
     }
 
 
-def _drop_streams(nb, resources):
-    """Streams are logging, warnings and progress bars, not findings."""
+def _drop_hidden_outputs(nb, resources):
+    """Streams are logging, warnings and progress bars, not findings; PAPER_MIME is for us."""
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [out for out in cell.outputs if out.output_type != "stream"]
+            cell.outputs = [
+                out
+                for out in cell.outputs
+                if out.output_type != "stream" and PAPER_MIME not in out.get("data", {})
+            ]
     return nb, resources
 
 
@@ -218,6 +223,8 @@ def _as_date(value) -> dt.date | None:
 def _finish(html: str) -> str:
     """Fill in the contents, lay out tables and headings for print, refuse network resources."""
     soup = BeautifulSoup(html, features="html.parser")
+    for link in soup.select("a.anchor-link"):  # the ¶ after each heading: noise on paper
+        link.decompose()
     _add_contents(soup)
     for cell in soup.select(".bp-content .jp-MarkdownCell"):
         last = cell.select(".jp-RenderedMarkdown > *")[-1:]
@@ -238,8 +245,6 @@ def _add_contents(soup) -> None:
     used = {tag["id"] for tag in soup.find_all(id=True) if tag.name not in ("h2", "h3")}
     top, sub, last = soup.new_tag("ul"), None, None
     for h in headings:
-        for link in h.select("a.anchor-link"):
-            link.decompose()
         text = h.get_text(" ", strip=True)
         base = h.get("id") or re.sub(r"[^\w-]+", "-", text).strip("-") or "section"
         anchor, n = base, 1
@@ -321,18 +326,3 @@ def _resource_attrs(tag) -> set[str]:
     if tag.name in ("link", "image", "use", "feimage"):  # <link href>, SVG <image href>
         attrs |= set(tag.attrs) & {"href", "xlink:href"}
     return attrs
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as f:  # "x": created with the usual umask, never clobbered
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -48,7 +48,9 @@ class TableSpec:
         return [c.key for c in self.columns if c.required]
 
 
-CASE_ID = Column("case_id", ("case id", "case", "case no", "case number", "case ref", "child id", "id"))
+CASE_ID = Column(
+    "case_id", ("case id", "case", "case no", "case number", "case ref", "child id", "id")
+)
 
 CASES_SPEC = TableSpec(
     CASES,
@@ -122,7 +124,12 @@ class RawTable:
         if self.sheet is None:
             return {"row": row, "column": header}
         if column in self.letters and row is not None:
-            return {"sheet": self.sheet, "cell": f"{self.letters[column]}{row}", "column": header, "row": row}
+            return {
+                "sheet": self.sheet,
+                "cell": f"{self.letters[column]}{row}",
+                "column": header,
+                "row": row,
+            }
         return {"sheet": self.sheet, "row": row, "column": header}
 
 
@@ -179,7 +186,9 @@ def match_headers(
     for column in spec.columns:
         for spelling in (column.key, *column.aliases):
             lookup.setdefault(normalise_label(spelling), column.key)
-    area_keys = {c.key: c for c in spec.columns if c.key not in {"case_id", "agency", "status", "evidence"}}
+    area_keys = {
+        c.key: c for c in spec.columns if c.key not in {"case_id", "agency", "status", "evidence"}
+    }
     positions: dict[int, str] = {}
     typed: dict[str, str] = {}
     evidence: dict[int, str] = {}
@@ -197,12 +206,23 @@ def match_headers(
                 continue
         if key is None:
             problems.append(
-                warning(file, "unknown column, ignored", column=header, accepted=", ".join(c.key for c in spec.columns), **where)
+                warning(
+                    file,
+                    "unknown column, ignored",
+                    column=header,
+                    accepted=", ".join(c.key for c in spec.columns),
+                    **where,
+                )
             )
             continue
         if key in typed:
             problems.append(
-                error(file, f"two columns both mean '{key}' ('{typed[key]}' and '{header}')", column=header, **where)
+                error(
+                    file,
+                    f"two columns both mean '{key}' ('{typed[key]}' and '{header}')",
+                    column=header,
+                    **where,
+                )
             )
             continue
         positions[position] = key
@@ -232,7 +252,9 @@ def _evidence_area(folded: str, lookup: dict[str, str], area_keys: dict) -> str 
     return None
 
 
-def read_csv_table(path: Path, spec: TableSpec, label: str | None = None) -> tuple[RawTable | None, list[Problem]]:
+def read_csv_table(
+    path: Path, spec: TableSpec, label: str | None = None
+) -> tuple[RawTable | None, list[Problem]]:
     """Read one CSV into a RawTable of strings; blank lines are skipped but rows keep their numbers."""
     file = label or path.name
     text, problems = decode_text(path.read_bytes(), file)
@@ -258,7 +280,9 @@ def read_csv_table(path: Path, spec: TableSpec, label: str | None = None) -> tup
     if frame.empty:
         if spec.file in (SUBMISSIONS, CASES) and not header_problems:
             what = "returns" if spec.file == SUBMISSIONS else "cases"
-            problems.append(error(file, f"has a header row but no {what}", accepted=f"one row per {what[:-1]}"))
+            problems.append(
+                error(file, f"has a header row but no {what}", accepted=f"one row per {what[:-1]}")
+            )
         else:
             problems.append(warning(file, "has a header row but no data rows"))
     evidence_headers = {f"evidence:{area}": headers[pos] for pos, area in evidence.items()}
@@ -268,8 +292,12 @@ def read_csv_table(path: Path, spec: TableSpec, label: str | None = None) -> tup
 def file_hashes(audit_dir: Path) -> dict[str, str]:
     """SHA-256 of every input file, keyed by its path in the audit folder: a run's inputs in one place."""
     hashes = {}
-    for path in sorted(p for p in audit_dir.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))):
-        hashes[path.relative_to(audit_dir).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for path in sorted(
+        p for p in audit_dir.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))
+    ):
+        hashes[path.relative_to(audit_dir).as_posix()] = hashlib.sha256(
+            path.read_bytes()
+        ).hexdigest()
     return hashes
 
 
@@ -293,9 +321,17 @@ def read_raw_audit(audit_dir: Path) -> RawAudit:
     for spec in specs:
         path = audit_dir / spec.file
         if not path.is_file():
-            optional = spec.file == RECOMMENDATIONS or (spec.file == SUBMISSIONS and workbooks) or spec.file == REFERRALS
+            optional = (
+                spec.file == RECOMMENDATIONS
+                or (spec.file == SUBMISSIONS and workbooks)
+                or spec.file == REFERRALS
+            )
             make = warning if optional else error
-            problems.append(make(spec.file, f"not found in {audit_dir.name}/", accepted="see docs/data-format.md"))
+            problems.append(
+                make(
+                    spec.file, f"not found in {audit_dir.name}/", accepted="see docs/data-format.md"
+                )
+            )
             tables[spec.file] = []
             continue
         table, table_problems = read_csv_table(path, spec)
@@ -304,9 +340,15 @@ def read_raw_audit(audit_dir: Path) -> RawAudit:
     if config is not None:
         tables[SUBMISSIONS] = tables.get(SUBMISSIONS, []) + workbooks
     commentary_path = audit_dir / COMMENTARY
-    commentary = commentary_path.read_text(encoding="utf-8-sig") if commentary_path.is_file() else ""
+    commentary = (
+        commentary_path.read_text(encoding="utf-8-sig") if commentary_path.is_file() else ""
+    )
     if not commentary_path.is_file():
-        problems.append(warning(COMMENTARY, "not found; the board paper will show placeholders for the narrative"))
+        problems.append(
+            warning(
+                COMMENTARY, "not found; the board paper will show placeholders for the narrative"
+            )
+        )
     return RawAudit(audit_id, audit_dir, config, tables, commentary, problems)
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from .cleaning import CleanAudit, clean_audit
 from .loading import read_raw_audit
 from .paths import AuditPaths
-from .processed import ProcessedAudit, is_stale, read_processed, write_processed
 from .problems import AuditDataError
+from .processed import ProcessedAudit, is_stale, read_processed, write_processed
 
 
 def validate(paths: AuditPaths) -> CleanAudit:

@@ -158,8 +158,12 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
             out.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
         (staging / CONFIG_COPY).write_bytes((paths.raw / CONFIG_COPY).read_bytes())
         (staging / COMMENTARY_COPY).write_text(clean.commentary, encoding="utf-8")
-        (staging / REPORT_TEXT).write_text(render_text(clean.audit_id, clean.problems), encoding="utf-8")
-        (staging / REPORT_JSON).write_text(render_json(clean.audit_id, clean.problems), encoding="utf-8")
+        (staging / REPORT_TEXT).write_text(
+            render_text(clean.audit_id, clean.problems), encoding="utf-8"
+        )
+        (staging / REPORT_JSON).write_text(
+            render_json(clean.audit_id, clean.problems), encoding="utf-8"
+        )
         manifest = {
             "audit_id": clean.audit_id,
             "code_version": __version__,
@@ -206,4 +210,7 @@ def is_stale(paths: AuditPaths) -> bool:
     if not manifest_path.is_file():
         return True
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return manifest.get("inputs") != file_hashes(paths.raw) or manifest.get("code_version") != __version__
+    return (
+        manifest.get("inputs") != file_hashes(paths.raw)
+        or manifest.get("code_version") != __version__
+    )

@@ -191,15 +191,33 @@ def build_questionnaire(config: AuditConfig, agency: str, cases: pd.DataFrame) -
 def _add_styles(book: Workbook) -> None:
     """The table's cell styles, named once: cheaper than styling each cell, and visible in Excel."""
     styles = (
-        (HEADER_STYLE, _font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=BLUE),
-         Alignment(wrap_text=True, vertical="center", horizontal="center"), True),
-        (PREFILLED_STYLE, _font(), PatternFill("solid", fgColor="E7E6E6"),
-         Alignment(vertical="top", horizontal="left", indent=1), True),
+        (
+            HEADER_STYLE,
+            _font(bold=True, color="FFFFFF"),
+            PatternFill("solid", fgColor=BLUE),
+            Alignment(wrap_text=True, vertical="center", horizontal="center"),
+            True,
+        ),
+        (
+            PREFILLED_STYLE,
+            _font(),
+            PatternFill("solid", fgColor="E7E6E6"),
+            Alignment(vertical="top", horizontal="left", indent=1),
+            True,
+        ),
         (INPUT_STYLE, _font(), PatternFill("solid", fgColor="FFFFFF"), _WRAP_TOP, False),
     )
     for name, font, fill, alignment, locked in styles:
-        book.add_named_style(NamedStyle(name, font=font, fill=fill, alignment=alignment,
-                                        border=_BORDER, protection=Protection(locked=locked)))
+        book.add_named_style(
+            NamedStyle(
+                name,
+                font=font,
+                fill=fill,
+                alignment=alignment,
+                border=_BORDER,
+                protection=Protection(locked=locked),
+            )
+        )
 
 
 def _set_properties(book: Workbook, config: AuditConfig, agency: str) -> None:
@@ -332,9 +350,14 @@ def _write_returns(ws: Worksheet, config: AuditConfig, agency: str, cases: pd.Da
     _text(ws, 3, id_col, AUDIT_ID_LABEL, font=_font(bold=True))
     _text(ws, 3, id_col + 1, config.id)
     _text(ws, 4, 1, f"{config.title}. {_return_line(config)}")
-    _text(ws, HEADER_ROW - 1, 1, "Choose a status and a grade per area from the drop-downs "
-          f"(blank = not graded), then write your evidence. See '{INSTRUCTIONS_SHEET}'.",
-          font=_font(italic=True, color=BLUE))
+    _text(
+        ws,
+        HEADER_ROW - 1,
+        1,
+        "Choose a status and a grade per area from the drop-downs "
+        f"(blank = not graded), then write your evidence. See '{INSTRUCTIONS_SHEET}'.",
+        font=_font(italic=True, color=BLUE),
+    )
     for col, header in enumerate(layout.headers, start=1):
         _text(ws, HEADER_ROW, col, header, style=HEADER_STYLE)
     ws.row_dimensions[HEADER_ROW].height = 45
@@ -369,17 +392,33 @@ def _validations(
 ) -> None:
     """Drop-downs that stop a mistyped status or grade at the keyboard; blank is always allowed."""
     choices = (
-        (layout.status_col, layout.status_col, "Status", [STATUS_LABELS[s] for s in STATUSES],
-         "Choose a status from the list."),
-        (layout.grade_cols[0], layout.grade_cols[-1], "Grade", list(config.scale.grades),
-         f"Choose a grade from the list ({', '.join(config.scale.grades)}), or leave the cell "
-         "blank if not graded."),
+        (
+            layout.status_col,
+            layout.status_col,
+            "Status",
+            [STATUS_LABELS[s] for s in STATUSES],
+            "Choose a status from the list.",
+        ),
+        (
+            layout.grade_cols[0],
+            layout.grade_cols[-1],
+            "Grade",
+            list(config.scale.grades),
+            f"Choose a grade from the list ({', '.join(config.scale.grades)}), or leave the cell "
+            "blank if not graded.",
+        ),
     )
     for start, end, title, items, message in choices:
         check = DataValidation(
-            type="list", formula1='"' + ",".join(items) + '"', allow_blank=True,
-            showErrorMessage=True, errorTitle=title, error=message,
-            showInputMessage=True, promptTitle=title, prompt="Choose from the list.",
+            type="list",
+            formula1='"' + ",".join(items) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=title,
+            error=message,
+            showInputMessage=True,
+            promptTitle=title,
+            prompt="Choose from the list.",
         )
         check.add(f"{get_column_letter(start)}{first}:{get_column_letter(end)}{last}")
         ws.add_data_validation(check)
@@ -448,9 +487,14 @@ def read_returned_workbooks(
             continue
         if identity.agency in owner:
             problems.append(
-                error(label, f"a second workbook for {identity.agency} (the first is "
-                      f"{owner[identity.agency]}); this one is not read",
-                      value=identity.agency, accepted="one workbook per agency", **identity.where)
+                error(
+                    label,
+                    f"a second workbook for {identity.agency} (the first is "
+                    f"{owner[identity.agency]}); this one is not read",
+                    value=identity.agency,
+                    accepted="one workbook per agency",
+                    **identity.where,
+                )
             )
             continue
         owner[identity.agency] = label
@@ -460,8 +504,11 @@ def read_returned_workbooks(
 
 def _not_a_workbook(label: str, path: Path) -> Problem:
     if path.suffix.lower() in OTHER_SPREADSHEETS:
-        return error(label, "is not an .xlsx workbook, so it is not read",
-                     accepted="open it in Excel and save it as 'Excel Workbook (.xlsx)'")
+        return error(
+            label,
+            "is not an .xlsx workbook, so it is not read",
+            accepted="open it in Excel and save it as 'Excel Workbook (.xlsx)'",
+        )
     return warning(label, "is not a workbook; ignored", accepted=".xlsx questionnaire workbooks")
 
 
@@ -472,8 +519,11 @@ def _read_workbook(
     try:
         sheets, properties = _read_cells(path)
     except Exception as exc:  # a damaged or foreign file raises many kinds of error
-        problem = error(label, f"cannot be opened as an Excel workbook ({type(exc).__name__}: "
-                        f"{exc})", accepted="an .xlsx saved by Excel, without a password to open")
+        problem = error(
+            label,
+            f"cannot be opened as an Excel workbook ({type(exc).__name__}: {exc})",
+            accepted="an .xlsx saved by Excel, without a password to open",
+        )
         return None, _Identity(None, {}, []), [problem]
     found, problems = _find_return(sheets, label, config)
     identity = _identify(properties, path, label, config, found)
@@ -488,8 +538,9 @@ def _read_cells(path: Path) -> tuple[list[_Sheet], dict[str, str]]:
     """Every sheet's cells as text, and the workbook's custom properties; formulas stay text."""
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
-        properties = {normalise_label(p.name): cell_text(p.value).strip()
-                      for p in book.custom_doc_props}
+        properties = {
+            normalise_label(p.name): cell_text(p.value).strip() for p in book.custom_doc_props
+        }
         sheets = []
         for ws in book.worksheets:
             ws.reset_dimensions()
@@ -518,15 +569,22 @@ def _find_return(
     if not candidates:
         names = ", ".join(f"'{sheet.title}'" for sheet in sheets)
         return None, [
-            error(label, f"no return table found (searched sheets {names})",
-                  accepted="a header row with " + ", ".join(_Layout.of(config).headers[:4])
-                  + " and a column per key area, as in the questionnaire sent")
+            error(
+                label,
+                f"no return table found (searched sheets {names})",
+                accepted="a header row with "
+                + ", ".join(_Layout.of(config).headers[:4])
+                + " and a column per key area, as in the questionnaire sent",
+            )
         ]
     if len(candidates) > 1:
         sheets = " and ".join(f"'{c.sheet.title}'" for c in candidates)
         return None, [
-            error(label, f"two sheets hold a return table ({sheets}); delete the one that is "
-                  "not the return", sheet=candidates[1].sheet.title)
+            error(
+                label,
+                f"two sheets hold a return table ({sheets}); delete the one that is not the return",
+                sheet=candidates[1].sheet.title,
+            )
         ]
     found = candidates[0]
     return found, found.problems
@@ -541,8 +599,10 @@ def _header_row(sheet: _Sheet, spec: TableSpec, label: str) -> _Found | None:
         positions, _typed, evidence, problems = match_headers(headers, spec, label, sheet.title)
         located = [replace(p, row=number) for p in problems]
         found = _Found(sheet, number, positions, evidence, located)
-        if "case_id" in positions.values() and found.width >= 3 and (
-            best is None or found.width > best.width
+        if (
+            "case_id" in positions.values()
+            and found.width >= 3
+            and (best is None or found.width > best.width)
         ):
             best = found
     return best
@@ -592,10 +652,19 @@ def _identify(
         audit_id, cell = cells.get(audit_key) or (props[audit_key], None)
         if audit_id != config.id:
             where = {"sheet": found.sheet.title, "cell": cell} if cell and found else {}
-            return _Identity(None, where, [
-                error(label, "this workbook is a questionnaire for another audit", value=audit_id,
-                      accepted=config.id, **where)
-            ])
+            return _Identity(
+                None,
+                where,
+                [
+                    error(
+                        label,
+                        "this workbook is a questionnaire for another audit",
+                        value=audit_id,
+                        accepted=config.id,
+                        **where,
+                    )
+                ],
+            )
     if agency_key in cells:
         typed, cell = cells[agency_key]
         where = {"sheet": found.sheet.title, "cell": cell} if found else {}
@@ -640,7 +709,7 @@ def _table(found: _Found, label: str, agency: str) -> tuple[RawTable, list[Probl
     case_pos = next(pos for pos, key in columns.items() if key == "case_id")
     inputs = [pos for pos in columns if pos != case_pos]
     records, problems = [], []
-    rows = found.sheet.rows[found.header_row:]
+    rows = found.sheet.rows[found.header_row :]
     for number, values in enumerate(rows, start=found.header_row + 1):
         texts = {pos: values[pos] if pos < len(values) else "" for pos in columns}
         if not any(texts[pos].strip() for pos in inputs):

@@ -140,11 +140,15 @@ class BoardPaper:
             self._commentary("audit_sample"),
             Markdown(findings.profile_findings(cases, threshold=self.threshold)),
             Chart(
-                figures.plot_case_profile(profile_table, n_children=len(cases), threshold=self.threshold),
+                figures.plot_case_profile(
+                    profile_table, n_children=len(cases), threshold=self.threshold
+                ),
                 "case-profile",
             ),
             Chart(
-                figures.plot_themes(themes[["cases"]], n_cases=len(cases), threshold=self.threshold),
+                figures.plot_themes(
+                    themes[["cases"]], n_cases=len(cases), threshold=self.threshold
+                ),
                 "issue-themes",
             ),
         ]
@@ -154,19 +158,24 @@ class BoardPaper:
         rates = grading.return_rates(self.audit.returns, self.agencies, totals=True)
         shown = rates[["expected", "submitted", "incomplete", "not_submitted", "no_involvement"]]
         shown = shown.rename(columns={"expected": "Returns expected", **STATUS_LABELS})
-        graded = grading.graded_share(self.audit.gradings, self.agencies, self.config.areas, self.scale)
+        graded = grading.graded_share(
+            self.audit.gradings, self.agencies, self.config.areas, self.scale
+        )
         return [
             Markdown("## Methodology"),
             self._commentary("methodology"),
             Markdown("### Returns and completion"),
             Chart(
                 figures.plot_returns(
-                    grading.return_rates(self.audit.returns, self.agencies), threshold=self.threshold
+                    grading.return_rates(self.audit.returns, self.agencies),
+                    threshold=self.threshold,
                 ),
                 "returns",
             ),
             Table(
-                self._suppressed(shown, columns=list(shown.columns[1:]), row_groups=[list(shown.columns[1:])]),
+                self._suppressed(
+                    shown, columns=list(shown.columns[1:]), row_groups=[list(shown.columns[1:])]
+                ),
                 "returns",
                 f"Returns per agency (n = {int(rates.loc[grading.ALL_AGENCIES, 'expected'])} returns)",
                 note=self._suppression_note(),
@@ -196,7 +205,11 @@ class BoardPaper:
         n_graded = int(table.loc[grading.ALL_AGENCIES, list(self.scale.all_grades)].sum())
         return [
             Markdown("## Overall gradings"),
-            Markdown(findings.audit_findings(gradings, self.agencies, self.scale, threshold=self.threshold)),
+            Markdown(
+                findings.audit_findings(
+                    gradings, self.agencies, self.scale, threshold=self.threshold
+                )
+            ),
             Chart(
                 figures.plot_overall_grades(
                     chart_table, self.scale, threshold=self.threshold, suppressed=chart_mask
@@ -211,7 +224,9 @@ class BoardPaper:
             ),
             Markdown("### Grades by key area"),
             Chart(
-                figures.plot_area_grades(areas, self.scale, areas=self.config.areas, threshold=self.threshold),
+                figures.plot_area_grades(
+                    areas, self.scale, areas=self.config.areas, threshold=self.threshold
+                ),
                 "area-grades",
             ),
             Table(
@@ -251,10 +266,14 @@ class BoardPaper:
         blocks: list[Block] = [
             Markdown(f"### {_md(agency)}"),
             Markdown(
-                findings.agency_findings(gradings, self.agencies, agency, self.scale, threshold=self.threshold)
+                findings.agency_findings(
+                    gradings, self.agencies, agency, self.scale, threshold=self.threshold
+                )
             ),
         ]
-        areas = grading.area_grade_distribution(gradings, self.config.areas, self.scale, agency=agency)
+        areas = grading.area_grade_distribution(
+            gradings, self.config.areas, self.scale, agency=agency
+        )
         if int(areas.to_numpy().sum()):
             blocks.append(
                 Table(
@@ -293,7 +312,9 @@ class BoardPaper:
             f"- **Case {_md(r.case_id)}, {_md(self.config.area_label(r.area))}:** {_md(r.text)}"
             for r in rows.itertuples()
         ]
-        return [Markdown("**Evidence from the returns** (internal version only)\n\n" + "\n".join(lines))]
+        return [
+            Markdown("**Evidence from the returns** (internal version only)\n\n" + "\n".join(lines))
+        ]
 
     def summary(self) -> list[Block]:
         return [Markdown("## Summary"), self._commentary("summary")]
@@ -317,9 +338,18 @@ class BoardPaper:
         return [
             Markdown("## Appendix 1: Referral history"),
             Markdown(findings.referral_findings(refs, self.case_ids, threshold=self.threshold)),
-            Chart(figures.plot_referrals_per_case(per_case, threshold=self.threshold), "referrals-before-per-case"),
-            Chart(figures.plot_referral_categories(categories, threshold=self.threshold), "referral-categories-before"),
-            Chart(figures.plot_referral_outcomes(outcomes, threshold=self.threshold), "referral-outcomes-during"),
+            Chart(
+                figures.plot_referrals_per_case(per_case, threshold=self.threshold),
+                "referrals-before-per-case",
+            ),
+            Chart(
+                figures.plot_referral_categories(categories, threshold=self.threshold),
+                "referral-categories-before",
+            ),
+            Chart(
+                figures.plot_referral_outcomes(outcomes, threshold=self.threshold),
+                "referral-outcomes-during",
+            ),
         ]
 
     def case_outlines(self) -> list[Block]:
@@ -329,11 +359,16 @@ class BoardPaper:
         table = pd.DataFrame(
             {
                 "Case": cases["case_id"],
-                "Age and gender": cases["age"].astype("string").fillna("?") + " " + cases["gender"].str[0],
+                "Age and gender": cases["age"].astype("string").fillna("?")
+                + " "
+                + cases["gender"].str[0],
                 "Outline issues": cases["issues"],
             }
         ).set_index("Case")
-        return [Markdown("## Appendix 2: Case outlines"), Table(table, "case-outlines", "Case outlines")]
+        return [
+            Markdown("## Appendix 2: Case outlines"),
+            Table(table, "case-outlines", "Case outlines"),
+        ]
 
     # -- working detail for the auditor (notebooks 02 and 03, not the paper) ------------
     def grading_detail(self) -> list[Block]:
@@ -364,9 +399,17 @@ class BoardPaper:
         refs = self.audit.referrals
         return [
             Markdown("### Referrals per case, by audit period"),
-            Table(referrals.referrals_by_period(refs, self.case_ids), "referrals-by-period", "Referrals per case"),
+            Table(
+                referrals.referrals_by_period(refs, self.case_ids),
+                "referrals-by-period",
+                "Referrals per case",
+            ),
             Markdown("### Re-referrals within the audit period"),
-            Table(referrals.re_referrals(refs), "re-referrals", "Cases referred twice or more during the period"),
+            Table(
+                referrals.re_referrals(refs),
+                "re-referrals",
+                "Cases referred twice or more during the period",
+            ),
             Markdown("### Time between referrals"),
             Table(
                 referrals.referral_interval_summary(refs),
@@ -377,7 +420,11 @@ class BoardPaper:
             Markdown(
                 "Extend `themes.yaml` (in the audit folder or the package) so these fall into a theme."
             ),
-            Table(profile.unmatched_issues(self.audit.cases).set_index("case_id"), "unmatched-issues", "Unmatched issues"),
+            Table(
+                profile.unmatched_issues(self.audit.cases).set_index("case_id"),
+                "unmatched-issues",
+                "Unmatched issues",
+            ),
         ]
 
     def parts(self) -> list[list[Block]]:
@@ -428,13 +475,15 @@ def open_paper(
 def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
     """Clean the audit and report what was found; raises (after listing them) when there are errors."""
     from .pipeline import validate
-    from .processed import write_processed
     from .problems import AuditDataError, errors_in, warnings_in
+    from .processed import write_processed
 
     paths = Workspace.at(root).audit(audit_id)
     result = validate(paths)
     errors, warnings = errors_in(result.problems), warnings_in(result.problems)
-    lines = [f"**{len(errors)} error(s), {len(warnings)} warning(s)** in `data/raw/{_md(audit_id)}/`."]
+    lines = [
+        f"**{len(errors)} error(s), {len(warnings)} warning(s)** in `data/raw/{_md(audit_id)}/`."
+    ]
     for title, group in (("Errors", errors), ("Warnings", warnings)):
         if group:
             lines += ["", f"**{title}**", ""] + [f"- {_md(p)}" for p in group]
@@ -445,7 +494,10 @@ def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
     write_processed(result, paths)
     counts = pd.DataFrame({"rows": {name: len(frame) for name, frame in result.tables().items()}})
     counts.index.name = "processed table"
-    return [*blocks, Table(counts, "processed-rows", f"Tables written to data/processed/{audit_id}/")]
+    return [
+        *blocks,
+        Table(counts, "processed-rows", f"Tables written to data/processed/{audit_id}/"),
+    ]
 
 
 def table_html(table: Table) -> str:

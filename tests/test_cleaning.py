@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES, MINIMAL_AUDIT, make_workspace
 
 from audit_analysis.cleaning import clean_audit, normalise_case_id, parse_date
 from audit_analysis.loading import read_raw_audit
 from audit_analysis.pipeline import clean, validate
 from audit_analysis.problems import AuditDataError, errors_in
-from conftest import FIXTURES, MINIMAL_AUDIT, make_workspace
 
 BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 
@@ -78,7 +78,9 @@ def test_gradings_are_long_with_one_row_per_case_agency_area(minimal_workspace):
         "overall": "Requires Improvement",
     }
     not_involved = gradings[(gradings.agency == "Police") & (gradings.case_id == "2")]
-    assert set(not_involved.status) == {"no_involvement"} and set(not_involved.grade) == {"Not graded"}
+    assert set(not_involved.status) == {"no_involvement"} and set(not_involved.grade) == {
+        "Not graded"
+    }
     assert set(gradings[gradings.agency == "General Practitioners"].status) == {"not_submitted"}
 
 
@@ -93,7 +95,7 @@ def test_header_matching_forgives_case_spacing_punctuation_and_report_wording(mi
     paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
     (paths.raw / "submissions.csv").write_text(
         "Case No., AGENCY ,Status,Overall grade,Response and Recognition,Voice of Child,Record Keeping,"
-        "\"Assessment, Analysis, Planning\",Supervision & Management,Intervention and Review,Voice of the Child evidence\n"
+        '"Assessment, Analysis, Planning",Supervision & Management,Intervention and Review,Voice of the Child evidence\n'
         "Case 01,csc,Submitted ,ri,1,2,3,4,good,GOOD,Child seen alone.\n",
         encoding="utf-8",
     )
@@ -103,7 +105,10 @@ def test_header_matching_forgives_case_spacing_punctuation_and_report_wording(mi
     assert grades["overall"] == "Requires Improvement"
     assert grades["recognition_and_response"] == "Outstanding"
     assert grades["assessment_analysis_planning"] == "Inadequate"
-    assert result.evidence.iloc[0][["area", "text"]].tolist() == ["voice_of_the_child", "Child seen alone."]
+    assert result.evidence.iloc[0][["area", "text"]].tolist() == [
+        "voice_of_the_child",
+        "Child seen alone.",
+    ]
 
 
 @pytest.mark.parametrize("name", ["cases-windows-1252.csv", "cases-utf8-bom.csv"])
@@ -122,7 +127,10 @@ def test_five_point_scale_is_used_when_chosen(minimal_workspace):
     config.write_text(config.read_text() + "grade_scale: ofsted-2025\n")
     result = validate(paths)
     messages = [str(p) for p in errors_in(result.problems)]
-    assert any("'Requires Improvement' — is not a grade on the Ofsted five-point scale" in m for m in messages)
+    assert any(
+        "'Requires Improvement' — is not a grade on the Ofsted five-point scale" in m
+        for m in messages
+    )
     (paths.raw / "submissions.csv").write_text(
         "case_id,agency,status,overall,recognition_and_response,voice_of_the_child,case_recording,"
         "assessment_analysis_planning,supervision_and_management,intervention_and_review\n"
@@ -131,7 +139,12 @@ def test_five_point_scale_is_used_when_chosen(minimal_workspace):
     result = validate(paths)
     assert result.ok
     assert set(result.gradings.grade) == {
-        "Strong standard", "Exceptional", "Needs attention", "Urgent improvement", "Expected standard", "Not graded"
+        "Strong standard",
+        "Exceptional",
+        "Needs attention",
+        "Urgent improvement",
+        "Expected standard",
+        "Not graded",
     }
 
 
@@ -146,14 +159,17 @@ def test_blank_status_with_grades_is_taken_as_submitted_with_a_warning(minimal_w
 
 def test_raw_files_are_never_written(minimal_workspace):
     paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
-    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in paths.raw.rglob("*") if p.is_file()}
+    before = {
+        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in paths.raw.rglob("*") if p.is_file()
+    }
     clean(paths)
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in paths.raw.rglob("*") if p.is_file()}
     assert before == after
 
 
 @pytest.mark.parametrize(
-    ("typed", "expected"), [("Case 01", "1"), (" 7 ", "7"), ("case no. 10", "10"), ("br-016", "BR-016")]
+    ("typed", "expected"),
+    [("Case 01", "1"), (" 7 ", "7"), ("case no. 10", "10"), ("br-016", "BR-016")],
 )
 def test_case_ids_are_normalised(typed, expected):
     assert normalise_case_id(typed) == expected
@@ -161,7 +177,13 @@ def test_case_ids_are_normalised(typed, expected):
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("2016-03-05", (2016, 3, 5)), ("05/03/2016", (2016, 3, 5)), ("5.3.2016", (2016, 3, 5)), ("31/02/2016", None), ("", None)],
+    [
+        ("2016-03-05", (2016, 3, 5)),
+        ("05/03/2016", (2016, 3, 5)),
+        ("5.3.2016", (2016, 3, 5)),
+        ("31/02/2016", None),
+        ("", None),
+    ],
 )
 def test_dates_are_iso_or_uk_day_first(typed, expected):
     parsed = parse_date(typed)

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import MINIMAL_AUDIT
 
 from audit_analysis.cli import main
-from conftest import MINIMAL_AUDIT
 
 
 def test_validate_ok_prints_report_and_exits_zero(minimal_workspace, capsys):
@@ -38,9 +38,13 @@ def test_unknown_audit_is_a_usage_error(minimal_workspace, capsys):
 
 
 def test_help_and_bad_usage_follow_argparse_conventions():
-    ok = subprocess.run([sys.executable, "-m", "audit_analysis.cli", "--help"], capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "audit_analysis.cli", "--help"], capture_output=True, text=True
+    )
     assert ok.returncode == 0 and "validate" in ok.stdout and "questionnaires" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "audit_analysis.cli", "frobnicate"], capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "audit_analysis.cli", "frobnicate"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "invalid choice" in bad.stderr and "Traceback" not in bad.stderr
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import MINIMAL_AUDIT
 
 from audit_analysis.commentary import (
     MissingCommentaryError,
@@ -12,7 +13,6 @@ from audit_analysis.commentary import (
     require_complete,
 )
 from audit_analysis.config import parse_config
-from conftest import MINIMAL_AUDIT
 
 CONFIG, _ = parse_config((MINIMAL_AUDIT / "audit.yaml").read_text())
 
@@ -63,7 +63,9 @@ def test_missing_sections_show_a_placeholder_and_fail_a_final_paper():
 
 
 def test_raw_html_in_commentary_is_escaped_but_markdown_kept():
-    commentary = parse_commentary("## Introduction\n**Bold** <script>alert(1)</script> & more\n", CONFIG)
+    commentary = parse_commentary(
+        "## Introduction\n**Bold** <script>alert(1)</script> & more\n", CONFIG
+    )
     shown = commentary_markdown(commentary, "introduction")
     assert "<script>" not in shown and "&lt;script>" in shown
     assert "**Bold**" in shown and "&amp; more" in shown

@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+import warnings
 from importlib.metadata import entry_points
 
 import matplotlib
@@ -78,7 +79,7 @@ def _notebook(*extra_outputs) -> nbformat.NotebookNode:
     removed.outputs = [_display({"text/markdown": "REMOVED CELL"})]
     nb = new_notebook(
         cells=[
-            new_markdown_cell("## Key findings\n\nThe board is asked to note the findings."),
+            new_markdown_cell("# Neglect\n\n## Key findings\n\nThe board is asked to note them."),
             findings,
             new_markdown_cell("### Themes by agency"),
             wide,
@@ -139,9 +140,8 @@ def test_marking_is_a_banner_at_top_and_bottom_and_on_every_printed_page(soup, h
     banners = soup.select("body > .bp-marking")
     assert [b.get_text() for b in banners] == [MARKING, MARKING]
     assert banners[0] is soup.body.find(True) and banners[1] is soup.body.find_all(True)[-1]
-    page_css = next(s.string for s in soup.find_all("style") if "@top-center" in s.string)
-    assert f'@top-center {{ content: "{css_string(MARKING)}"; }}' in page_css
-    assert f'@bottom-center {{ content: "{css_string(MARKING)}"; }}' in page_css
+    assert f'@top-center {{ content: "{css_string(MARKING)}"; }}' in html
+    assert f'@bottom-center {{ content: "{css_string(MARKING)}"; }}' in html
 
 
 def test_contents_link_to_the_headings(soup):
@@ -156,6 +156,7 @@ def test_contents_link_to_the_headings(soup):
         target = soup.find(id=a["href"].removeprefix("#"))
         assert target is not None and target.name in ("h2", "h3")
         assert target.get_text() == a.get_text()
+    assert "¶" not in soup.select_one("main").get_text()
 
 
 def test_self_contained_with_no_external_references(soup, html):
@@ -181,6 +182,19 @@ def test_draft_is_marked():
     html = BoardPaperHTMLExporter(draft=True).from_notebook_node(_notebook())[0]
     assert "<title>DRAFT: " in html and 'class="bp-draft"' in html
     assert '@top-right { content: "DRAFT"; }' in html
+
+
+def test_details_may_come_as_an_output_instead_of_metadata():
+    nb = _notebook()
+    del nb.metadata["audit_analysis"]
+    details = {**META, "author": "Audit lead"}
+    nb.cells[1].outputs.append(_display({export.PAPER_MIME: details}))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*not able to be represented")
+        html = BoardPaperHTMLExporter().from_notebook_node(nb)[0]
+    facts = BeautifulSoup(html, "html.parser").select_one(".bp-facts").get_text(" ")
+    assert "Audit lead" in facts and MARKING in facts and "26 November 2026" in facts
+    assert export.PAPER_MIME not in html
 
 
 def test_external_resources_are_refused():

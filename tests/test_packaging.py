@@ -7,7 +7,6 @@ import re
 import tomllib
 
 import yaml
-
 from conftest import PROJECT
 
 
@@ -17,15 +16,25 @@ def _name(requirement: str) -> str:
 
 def test_environment_yml_names_the_same_dependencies_as_pyproject():
     project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
-    declared = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    declared = {
+        _name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    }
     environment = yaml.safe_load((PROJECT / "environment.yml").read_text())
-    conda = {_name(d) for d in environment["dependencies"] if isinstance(d, str)} - {"python", "pip"}
-    assert conda == declared, f"only in pyproject: {declared - conda}; only in environment.yml: {conda - declared}"
+    conda = {_name(d) for d in environment["dependencies"] if isinstance(d, str)} - {
+        "python",
+        "pip",
+    }
+    assert conda == declared, (
+        f"only in pyproject: {declared - conda}; only in environment.yml: {conda - declared}"
+    )
 
 
 def test_dependency_versions_agree():
     project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
-    pins = {_name(r): r.replace(" ", "") for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    pins = {
+        _name(r): r.replace(" ", "")
+        for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    }
     environment = yaml.safe_load((PROJECT / "environment.yml").read_text())
     for dependency in environment["dependencies"]:
         if isinstance(dependency, str) and _name(dependency) in pins:
@@ -50,9 +59,10 @@ def test_every_notebook_has_one_parameters_cell_of_plain_literals():
         assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters'"
         for line in "".join(tagged[0]["source"]).splitlines():
             if line.strip() and not line.lstrip().startswith("#"):
-                assert re.fullmatch(r"\w+\s*(: [\w |]+)?=\s*(\"[^\"]*\"|'[^']*'|True|False|None|-?\d+)\s*(#.*)?", line.strip()), (
-                    f"{path.name}: parameters must be plain literals, got {line!r}"
-                )
+                assert re.fullmatch(
+                    r"\w+\s*(: [\w |]+)?=\s*(\"[^\"]*\"|'[^']*'|True|False|None|-?\d+)\s*(#.*)?",
+                    line.strip(),
+                ), f"{path.name}: parameters must be plain literals, got {line!r}"
 
 
 def test_ci_runs_the_readme_test_command_verbatim():
@@ -69,3 +79,15 @@ def test_generated_folders_are_kept_but_ignored():
     for folder in ("data/processed", "outputs"):
         assert (PROJECT / folder).is_dir()
         assert f"{folder}/*" in ignore
+
+
+def test_code_passes_the_linter_and_formatter():
+    import subprocess
+    import sys
+
+    ruff = [sys.executable, "-m", "ruff"]
+    targets = [str(PROJECT / "audit_analysis"), str(PROJECT / "tests")]
+    check = subprocess.run([*ruff, "check", *targets], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    fmt = subprocess.run([*ruff, "format", "--check", *targets], capture_output=True, text=True)
+    assert fmt.returncode == 0, fmt.stdout

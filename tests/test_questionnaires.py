@@ -235,9 +235,11 @@ def test_workbook_of_an_agency_not_in_the_audit(audit):
     problems = _problems(paths)
 
     assert any(
-        p.startswith("returns/social care.xlsx › Returns › B3: \"Chldren's Social Care\" — is "
-                     "not an agency taking part in this audit")
-        and "did you mean \"Children's Social Care\"?" in p
+        p.startswith(
+            'returns/social care.xlsx › Returns › B3: "Chldren\'s Social Care" — is '
+            "not an agency taking part in this audit"
+        )
+        and 'did you mean "Children\'s Social Care"?' in p
         for p in problems
     ), problems
 
@@ -287,8 +289,10 @@ def test_a_return_in_both_a_workbook_and_the_csv_names_both_places(audit):
     problems = _problems(paths)
 
     assert any(
-        p.startswith(f"returns/GP.xlsx › Returns › A{FIRST_CASE_ROW}: 'General Practitioners' — "
-                     "a second return for case 1 from General Practitioners")
+        p.startswith(
+            f"returns/GP.xlsx › Returns › A{FIRST_CASE_ROW}: 'General Practitioners' — "
+            "a second return for case 1 from General Practitioners"
+        )
         and f"(the first is at submissions.csv › row {csv_row})" in p
         for p in problems
     ), problems
@@ -319,8 +323,9 @@ def test_workbook_without_a_return_table_names_the_sheets_searched(audit):
     problems = _problems(paths)
 
     assert any(
-        p.startswith("returns/GP.xlsx: no return table found (searched sheets 'Instructions', "
-                     "'Sheet1')")
+        p.startswith(
+            "returns/GP.xlsx: no return table found (searched sheets 'Instructions', 'Sheet1')"
+        )
         for p in problems
     ), problems
 
@@ -384,9 +389,17 @@ def test_questionnaire_layout(audit):
     assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     cells = book["Instructions"].iter_rows(values_only=True)
     text = "\n".join(str(value) for row in cells for value in row if value)
-    for expected in (config.title, config.board, "16 December 2016", "bscb-qa@example.org",
-                     "Voice of the Child", "Requires Improvement", "No involvement",
-                     "Leave the cell blank", "OFFICIAL-SENSITIVE"):
+    for expected in (
+        config.title,
+        config.board,
+        "16 December 2016",
+        "bscb-qa@example.org",
+        "Voice of the Child",
+        "Requires Improvement",
+        "No involvement",
+        "Leave the cell blank",
+        "OFFICIAL-SENSITIVE",
+    ):
         assert expected in text
 
 
@@ -406,6 +419,9 @@ def test_every_drop_down_choice_is_accepted_by_cleaning(audit):
     ws = _questionnaire(paths, config, GP)["Returns"]
     status, grades = (v.formula1.strip('"').split(",") for v in ws.data_validations.dataValidation)
     assert [parse_status(s) for s in status] == [
-        "submitted", "incomplete", "not_submitted", "no_involvement"
+        "submitted",
+        "incomplete",
+        "not_submitted",
+        "no_involvement",
     ]
     assert [config.scale.parse(g) for g in grades] == list(config.scale.grades)

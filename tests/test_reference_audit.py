@@ -34,8 +34,13 @@ def _table_from_gradings(gradings: pd.DataFrame) -> pd.DataFrame:
     table["of which incomplete"] = graded[graded["status"] == "incomplete"].groupby("agency").size()
     table = table.reindex(overall["agency"].unique(), fill_value=0).fillna(0)
     by_status = overall.groupby(["agency", "status"]).size().unstack(fill_value=0)
-    for status, column in (("not_submitted", "not submitted"), ("no_involvement", "no involvement")):
-        table[column] = by_status.get(status, pd.Series(dtype=int)).reindex(table.index, fill_value=0)
+    for status, column in (
+        ("not_submitted", "not submitted"),
+        ("no_involvement", "no involvement"),
+    ):
+        table[column] = by_status.get(status, pd.Series(dtype=int)).reindex(
+            table.index, fill_value=0
+        )
     table.index.name = "agency"
     table.columns.name = None
     return table.astype("int64")
@@ -62,4 +67,6 @@ def test_agencies_without_contact_are_listed_with_no_returns(bromley_processed):
 def test_reference_referrals_fall_before_and_during_the_period(bromley_processed):
     periods = bromley_processed["referrals"]["period"].value_counts()
     assert periods["before"] > 0 and periods["during"] > 0
-    assert set(bromley_processed["referrals"].query("period == 'during'")["case_id"]) == {str(i) for i in range(1, 11)}
+    assert set(bromley_processed["referrals"].query("period == 'during'")["case_id"]) == {
+        str(i) for i in range(1, 11)
+    }

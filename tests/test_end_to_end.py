@@ -1,0 +1,181 @@
+"""End to end: run the real notebooks on two audits, then open the real board papers.
+
+The HTML is opened in a real headless browser (Chromium) with every request watched;
+the PDF is read back as text. Runs once per session (about a minute and a half).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, REFERENCE_AUDIT, SAMPLE_AUDIT, make_workspace
+from pypdf import PdfReader
+
+from audit_analysis.runner import run_audits
+
+pytestmark = pytest.mark.e2e
+
+BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+REFERENCE_NUMBERS = [
+    ("Children's Social Care", "8", "2"),
+    ("Education (schools)", "1", "3", "2"),
+]
+
+
+def _browser() -> str | None:
+    found = next((b for b in BROWSERS if Path(b).exists()), None) or shutil.which("chromium")
+    if found is None and os.environ.get("AUDIT_ANALYSIS_REQUIRE_BROWSER"):
+        pytest.fail(
+            "no Chromium found, and AUDIT_ANALYSIS_REQUIRE_BROWSER is set (CI must install it)"
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def papers(tmp_path_factory):
+    """Both audits run through `audit-analysis run` in a copy of the project, plus a publication run."""
+    root = tmp_path_factory.mktemp("e2e")
+    workspace = make_workspace(root, REFERENCE_AUDIT, SAMPLE_AUDIT)
+    shutil.copytree(PROJECT / "notebooks", root / "notebooks")
+    results = run_audits(
+        workspace, [REFERENCE_AUDIT.name, SAMPLE_AUDIT.name], jobs=2, progress=False
+    )
+    publication = run_audits(workspace, [SAMPLE_AUDIT.name], publication=True, progress=False)
+    for result in [*results, *publication]:
+        assert result.ok, result.summary()
+    return workspace
+
+
+def _open_in_browser(html_path: Path):
+    """Load the paper in headless Chromium; return (page facts, console errors, requests that left the machine)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = _browser()
+    if executable is None:
+        pytest.skip("no Chromium on this machine (CI installs it)")
+    console_errors, outside = [], []
+    with sync_api.sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        browser = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page()
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
+
+        def watch(route):
+            url = route.request.url
+            if url.startswith(("file:", "data:", "about:")):
+                route.continue_()
+            else:
+                outside.append(url)
+                route.abort()
+
+        page.route("**/*", watch)
+        page.goto(html_path.as_uri(), wait_until="load")
+        facts = page.evaluate(
+            """() => ({
+                images: [...document.images].map(i => ({
+                    loaded: i.complete && i.naturalWidth > 0, alt: i.getAttribute('alt') || ''})),
+                headings: [...document.querySelectorAll('h2, h3')].map(h => h.textContent.trim()),
+                text: document.body.innerText,
+                tocLinks: [...document.querySelectorAll('nav a[href^="#"]')].map(a => a.getAttribute('href')),
+                ids: [...document.querySelectorAll('[id]')].map(e => e.id),
+            })"""
+        )
+        browser.close()
+    return facts, console_errors, outside
+
+
+def test_run_leaves_paper_notebooks_figures_and_manifest(papers):
+    outputs = papers.audit(REFERENCE_AUDIT.name).outputs
+    assert (outputs / f"{REFERENCE_AUDIT.name}-board-paper.html").is_file()
+    assert (outputs / f"{REFERENCE_AUDIT.name}-board-paper.pdf").is_file()
+    executed = sorted(p.name for p in (outputs / "notebooks").glob("*.ipynb"))
+    assert executed == sorted(p.name for p in (PROJECT / "notebooks").glob("0*.ipynb"))
+    nb = json.loads((outputs / "notebooks" / "04_board_paper.ipynb").read_text())
+    assert nb["metadata"]["papermill"]["parameters"]["audit_id"] == REFERENCE_AUDIT.name
+    for stem in ("overall-grades", "area-grades", "referrals-before-per-case", "case-agency-grid"):
+        assert (outputs / "figures" / f"{stem}.png").is_file()
+        assert (outputs / "figures" / f"{stem}.svg").is_file()
+        assert "n = " in (outputs / "figures" / f"{stem}.txt").read_text()
+    manifest = json.loads((outputs / "manifest.json").read_text())
+    assert "audit.yaml" in json.dumps(manifest)
+
+
+def test_html_paper_opens_offline_in_a_browser_with_everything_loaded(papers):
+    html = papers.audit(REFERENCE_AUDIT.name).paper("html")
+    facts, console_errors, outside = _open_in_browser(html)
+    assert outside == [], f"requests left the machine: {outside}"
+    assert console_errors == []
+    assert facts["images"] and all(i["loaded"] for i in facts["images"]), "an image failed to load"
+    assert all(i["alt"].strip() for i in facts["images"]), "an image has no alt text"
+    for heading in (
+        "Introduction",
+        "Overall gradings",
+        "Children's Social Care",
+        "Recommendations",
+        "Summary",
+    ):
+        assert any(heading in h for h in facts["headings"]), (
+            f"{heading} missing from {facts['headings']}"
+        )
+    text = facts["text"]
+    assert "OFFICIAL-SENSITIVE" in text and "Bromley Safeguarding Children Board" in text
+    assert "Overall gradings were 8 Requires Improvement and 2 Inadequate" in text
+    assert "import " not in text, "code leaked into the paper"
+    assert facts["tocLinks"] and all(link[1:] in facts["ids"] for link in facts["tocLinks"])
+
+
+def test_pdf_paper_is_a4_marked_on_every_page_with_the_reference_numbers(papers):
+    reader = PdfReader(papers.audit(REFERENCE_AUDIT.name).paper("pdf"))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) > 5
+    for number, (page, text) in enumerate(zip(reader.pages, pages, strict=True), start=1):
+        short, long = sorted((float(page.mediabox.width), float(page.mediabox.height)))
+        assert abs(short - 595.3) < 2 and abs(long - 841.9) < 2, f"page {number} is not A4"
+        assert text.count("OFFICIAL-SENSITIVE") >= 2, (
+            f"page {number} lacks the marking top and bottom"
+        )
+        assert f"Page {number} of {len(pages)}" in text
+    whole = "\n".join(pages)
+    for heading in ("Introduction", "Overall gradings", "Recommendations", "Appendix 1"):
+        assert heading in whole
+    rows = [line for line in whole.splitlines() if line.startswith("Children's Social Care")]
+    assert any(re.search(r"\b0\s+0\s+8\s+2\s+0\b", row) for row in rows), rows
+
+
+def test_second_audit_on_the_five_point_scale(papers):
+    html = papers.audit(SAMPLE_AUDIT.name).paper("html")
+    facts, console_errors, outside = _open_in_browser(html)
+    assert outside == [] and console_errors == []
+    assert "Strong standard" in facts["text"]
+    assert "Requires Improvement" not in facts["text"]
+
+
+def test_publication_version_suppresses_small_numbers_and_leaves_out_evidence(papers):
+    paths = papers.audit(SAMPLE_AUDIT.name)
+    internal = paths.paper("html").read_text()
+    published = paths.paper("html", publication=True).read_text()
+    assert "Evidence from the returns" in internal
+    assert "Evidence from the returns" not in published
+    assert ">c<" in published
+    assert "Appendix 2" not in published
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(paths.paper("pdf", publication=True)).pages
+    )
+    assert "OFFICIAL-SENSITIVE" in text
