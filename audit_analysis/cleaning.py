@@ -19,6 +19,7 @@ from .problems import Problem, error, errors_in, warning
 from .vocabulary import (
     NOT_GRADED,
     STATUS_LABELS,
+    case_sort_key,
     normalise_label,
     parse_status,
     status_spellings,
@@ -111,11 +112,6 @@ def normalise_case_id(value: object) -> str:
     if match:
         return match.group(1)
     return text.upper()
-
-
-def case_sort_key(case_id: str) -> tuple:
-    """Natural order, so case 10 follows case 9."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(case_id)))
 
 
 def parse_date(value: object) -> dt.date | None:

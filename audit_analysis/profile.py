@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .vocabulary import normalise_label
+from .vocabulary import case_sort_key, normalise_label
 
 NOT_KNOWN = "Not known"
 UNRECORDED = (NOT_KNOWN, "Not recorded")
@@ -37,14 +37,9 @@ DISABILITY: tuple[str, ...] = ("Yes", "No", NOT_KNOWN)
 ISSUE_SEPARATOR = ";"
 
 
-def _case_sort_key(case_id: object) -> tuple[tuple[int, int, str], ...]:
-    parts = re.findall(r"\d+|\D+", str(case_id).strip())
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts)
-
-
 def sorted_case_ids(case_ids: Iterable[object]) -> list[str]:
     """Case ids in the order people number them (1, 2, …, 10, not 1, 10, 2), without repeats."""
-    return sorted({str(c) for c in case_ids}, key=_case_sort_key)
+    return sorted({str(c) for c in case_ids}, key=case_sort_key)
 
 
 def _counts(values: pd.Series, order: Sequence[str], name: str, column: str) -> pd.DataFrame:

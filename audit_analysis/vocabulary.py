@@ -230,3 +230,9 @@ def suggest(value: object, choices: list[str] | tuple[str, ...]) -> str | None:
     folded = {normalise_label(c): c for c in choices}
     match = difflib.get_close_matches(text, list(folded), n=1, cutoff=0.75)
     return folded[match[0]] if match else None
+
+
+def case_sort_key(case_id: object) -> tuple[tuple[int, int, str], ...]:
+    """Natural order of case ids, so case 10 follows case 9 and 'A2' precedes 'A10'."""
+    parts = re.findall(r"\d+|\D+", str(case_id).strip())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts)
