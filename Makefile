@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AUDIT ?= bromley-2016-neglect
+RUN_FLAGS ?= --final
 
 .DEFAULT_GOAL := help
 .PHONY: help install report test lab lint format clean-outputs
@@ -20,8 +21,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the package with its test tools
 
-report: $(STAMP) ## Clean, analyse and export the board paper of AUDIT (default: the reference audit)
-	$(BIN)/audit-analysis run $(AUDIT)
+report: $(STAMP) ## Build the board paper of AUDIT (default: the reference audit; RUN_FLAGS=--final)
+	$(BIN)/audit-analysis run $(AUDIT) $(RUN_FLAGS)
 
 test: $(STAMP) ## Run the whole test suite (unit, notebooks end to end, browser and PDF)
 	$(BIN)/python -m pytest -n auto --dist loadfile

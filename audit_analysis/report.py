@@ -219,7 +219,7 @@ class BoardPaper:
             Table(
                 disclosure.apply_mask(table, mask),
                 "overall-grades",
-                f"Overall grades by agency (n = {n_graded} graded or ungraded audits)",
+                f"Overall grades by agency (n = {n_graded} audits)",
                 note=self._suppression_note(),
             ),
             Markdown("### Grades by key area"),
@@ -503,6 +503,8 @@ def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
 def table_html(table: Table) -> str:
     """A table as escaped HTML with its caption; NaN shown as a dash, shares as percentages."""
     frame = table.frame.copy()
+    if frame.index.name and not isinstance(frame.columns, pd.MultiIndex):
+        frame.columns.name, frame.index.name = frame.index.name, None
     if table.percent:
         frame = frame.apply(lambda col: col.map(lambda v: "–" if pd.isna(v) else f"{v:.0%}"))
     body = frame.to_html(escape=True, border=0, na_rep="–", classes="audit-table")

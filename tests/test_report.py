@@ -1,0 +1,120 @@
+"""The board paper's parts: right numbers in the right places, escaped text, publication rules."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from audit_analysis.commentary import MissingCommentaryError
+from audit_analysis.pipeline import clean
+from audit_analysis.problems import AuditDataError
+from audit_analysis.processed import read_processed
+from audit_analysis.report import (
+    BoardPaper,
+    Chart,
+    Markdown,
+    Table,
+    open_paper,
+    table_html,
+    validation_blocks,
+)
+from conftest import MINIMAL_AUDIT
+
+
+@pytest.fixture
+def minimal_audit(minimal_workspace):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    clean(paths)
+    return read_processed(paths)
+
+
+def _text(blocks) -> str:
+    return "\n".join(b.text for b in blocks if isinstance(b, Markdown))
+
+
+def test_paper_has_every_part_in_report_order(minimal_audit):
+    headings = [
+        b.text
+        for part in BoardPaper(minimal_audit).parts()
+        for b in part
+        if isinstance(b, Markdown) and b.text.startswith("## ")
+    ]
+    assert headings == [
+        "## Introduction",
+        "## Audit sample",
+        "## Methodology",
+        "## Limitations",
+        "## Overall gradings",
+        "## Agencies' practice",
+        "## Summary",
+        "## Recommendations",
+        "## Appendix 1: Referral history",
+        "## Appendix 2: Case outlines",
+    ]
+
+
+def test_agency_part_puts_findings_table_and_commentary_together(minimal_audit):
+    blocks = BoardPaper(minimal_audit).agency("Children's Social Care")
+    text = _text(blocks)
+    assert "### Children's Social Care" in text
+    assert "The analysis is based on 3 audits, 1 of them incomplete" in text
+    assert "Commentary to be added" in text
+    assert "Referral outcome relied on the parent's account." in text
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert table.frame.loc["Overall"].sum() == 3
+
+
+def test_overall_part_charts_carry_alt_text_and_n(minimal_audit):
+    blocks = BoardPaper(minimal_audit).overall_grades()
+    charts = [b for b in blocks if isinstance(b, Chart)]
+    assert {c.name for c in charts} == {"overall-grades", "area-grades", "good-or-better-heatmap"}
+    assert all("n = " in c.alt_text for c in charts)
+    table = next(b for b in blocks if isinstance(b, Table) and b.name == "overall-grades")
+    assert table.frame.loc["Children's Social Care", "Inadequate"] == 1
+
+
+def test_publication_version_leaves_out_evidence_case_detail_and_suppresses(minimal_audit):
+    config = minimal_audit.config.model_copy(update={"disclosure_threshold": 5})
+    paper = BoardPaper(dataclasses.replace(minimal_audit, config=config), publication=True)
+    assert paper.case_outlines() == [] and paper.coherence() == []
+    assert "Evidence from the returns" not in _text(paper.agencies_part())
+    table = next(
+        b for b in paper.overall_grades() if isinstance(b, Table) and b.name == "overall-grades"
+    )
+    assert "c" in set(table.frame.astype(str).to_numpy().ravel())
+
+
+def test_details_carry_the_protective_marking_and_period(minimal_audit):
+    details = BoardPaper(minimal_audit).details()
+    assert details["protective_marking"] == "OFFICIAL-SENSITIVE"
+    assert details["period"] == "1 January 2016 to 31 December 2016"
+
+
+def test_final_paper_needs_every_commentary_section(minimal_workspace):
+    with pytest.raises(MissingCommentaryError, match="Methodology"):
+        open_paper(MINIMAL_AUDIT.name, str(minimal_workspace.root), final=True)
+    with pytest.raises(FileNotFoundError, match="no audit 'nope'"):
+        open_paper("nope", str(minimal_workspace.root))
+
+
+def test_tables_are_escaped_and_shares_shown_as_percentages():
+    frame = pd.DataFrame(
+        {"<b>area</b>": [0.5, float("nan")]}, index=pd.Index(["<i>x</i>", "y"], name="agency")
+    )
+    html = table_html(Table(frame, "t", "Caption <script>", percent=True))
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert "50%" in html and "–" in html
+    assert "<caption>Caption &lt;script&gt;</caption>" in html
+
+
+def test_validation_blocks_list_problems_and_stop_on_errors(minimal_workspace):
+    root = str(minimal_workspace.root)
+    blocks = validation_blocks(MINIMAL_AUDIT.name, root)
+    assert "0 error(s)" in _text(blocks)
+    (minimal_workspace.audit(MINIMAL_AUDIT.name).raw / "cases.csv").write_text(
+        "case_id,age,gender\n1,x,F\n"
+    )
+    with pytest.raises(AuditDataError):
+        validation_blocks(MINIMAL_AUDIT.name, root)
