@@ -6,6 +6,7 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from conftest import MINIMAL_AUDIT
 
 from audit_analysis.commentary import MissingCommentaryError
 from audit_analysis.pipeline import clean
@@ -20,7 +21,6 @@ from audit_analysis.report import (
     table_html,
     validation_blocks,
 )
-from conftest import MINIMAL_AUDIT
 
 
 @pytest.fixture
