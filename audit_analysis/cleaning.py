@@ -573,15 +573,22 @@ def _clean_recommendations(
     return recommendations.loc[order].reset_index(drop=True).astype({"number": "int64"})
 
 
-def _cross_checks(config: AuditConfig, cases: pd.DataFrame, returns: pd.DataFrame) -> list[Problem]:
-    problems = []
-    for case_id in sorted(set(cases["case_id"]) - set(returns["case_id"]), key=case_sort_key):
-        problems.append(
-            warning(
-                CASES, "this case has no returns from any agency", value=case_id, column="case_id"
-            )
-        )
-    return problems
+def _cases_without_returns(
+    case_tables: list[RawTable], returns: pd.DataFrame, check: _Checker
+) -> None:
+    """A sampled child no agency returned on is usually a typo in a case id."""
+    returned = set(returns["case_id"])
+    for table in case_tables:
+        for raw in table.frame.to_dict("records"):
+            case_id = normalise_case_id(raw.get("case_id"))
+            if case_id and case_id not in returned:
+                check.warn(
+                    table,
+                    raw[ROW],
+                    "case_id",
+                    "this case has no returns from any agency",
+                    value=case_id,
+                )
 
 
 def clean_audit(raw: RawAudit) -> CleanAudit:
@@ -613,7 +620,7 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
     recommendations = _clean_recommendations(
         raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
     )
-    check.problems.extend(_cross_checks(config, cases, returns))
+    _cases_without_returns(raw.tables.get(CASES, []), returns, check)
     return CleanAudit(
         raw.audit_id,
         config,

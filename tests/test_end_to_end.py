@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, REFERENCE_AUDIT, SAMPLE_AUDIT, make_workspace
+from conftest import MINIMAL_AUDIT, PROJECT, REFERENCE_AUDIT, SAMPLE_AUDIT, make_workspace
 from pypdf import PdfReader
 
 from audit_analysis.runner import run_audits
@@ -179,3 +179,20 @@ def test_publication_version_suppresses_small_numbers_and_leaves_out_evidence(pa
         p.extract_text() for p in PdfReader(paths.paper("pdf", publication=True)).pages
     )
     assert "OFFICIAL-SENSITIVE" in text
+
+
+def test_final_export_fails_naming_missing_commentary_and_keeps_old_outputs(tmp_path):
+    workspace = make_workspace(tmp_path, MINIMAL_AUDIT)
+    shutil.copytree(PROJECT / "notebooks", tmp_path / "notebooks")
+    outputs = workspace.audit(MINIMAL_AUDIT.name).outputs
+    outputs.mkdir(parents=True)
+    (outputs / "previous.txt").write_text("an earlier run")
+
+    [result] = run_audits(workspace, [MINIMAL_AUDIT.name], final=True, pdf=False, progress=False)
+
+    assert not result.ok
+    summary = result.summary()
+    assert "04_board_paper.ipynb" in summary
+    assert "Methodology" in summary and "Limitations" in summary
+    assert (outputs / "previous.txt").read_text() == "an earlier run"
+    assert not workspace.audit(MINIMAL_AUDIT.name).paper("html").exists()
