@@ -6,6 +6,7 @@ accepted, then carries on, so an auditor sees every problem in one pass.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections import Counter
@@ -13,10 +14,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .config import MULTI_AGENCY, AuditConfig
+from .config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
 from .loading import CASES, RECOMMENDATIONS, REFERRALS, ROW, SUBMISSIONS, RawAudit, RawTable
 from .problems import Problem, error, errors_in, warning
 from .vocabulary import (
+    GRADE_SCALES,
     NOT_GRADED,
     STATUS_LABELS,
     case_sort_key,
@@ -33,7 +35,7 @@ CASES_COLUMNS = ["audit_id", "case_id", "age", "gender", "ethnicity", "disabilit
 REFERRALS_COLUMNS = ["audit_id", "case_id", "date", "referrer", "category", "outcome", "period"]
 RECOMMENDATIONS_COLUMNS = ["audit_id", "scope", "number", "text", "owner", "due", "status"]
 
-DATE_FORMATS = "ISO (2016-03-05) or day-first (05/03/2016)"
+DATE_FORMATS = "a date from 1990 to 2100, ISO (2016-03-05) or day-first (05/03/2016, 5 Mar 2016)"
 GENDERS = {
     "m": "Male",
     "male": "Male",
@@ -108,29 +110,55 @@ def clean_text(value: object) -> str:
 def normalise_case_id(value: object) -> str:
     """'Case 01', ' 1 ', 'case no. 1' → '1'; other ids are trimmed and upper-cased."""
     text = clean_text(value)
-    match = re.fullmatch(r"(?i)(?:case\s*(?:no\.?|number|#)?\s*)?0*(\d+)", text)
+    match = re.fullmatch(r"(?i)(?:case\s*(?:no\.?|number|#)?\s*)?0*(\d+)(?:\.0+)?", text)
     if match:
         return match.group(1)
     return text.upper()
 
 
-def parse_date(value: object) -> dt.date | None:
-    """ISO or UK day-first dates, as Excel writes them; None when neither."""
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+
+
+def parse_date(value: object, today: dt.date | None = None) -> dt.date | None:
+    """ISO or UK day-first dates, as Excel writes them into CSV; None when not a plausible date.
+
+    Accepts 2016-03-05, 05/03/2016, 5.3.16, 05-Mar-2016 and 5 March 2016, with or without a
+    time. Two-digit years up to next year are this century, later ones the last (99 → 1999).
+    Years outside 1990–2100 are typos or placeholders (31/12/9999), not referral dates.
+    """
     text = clean_text(value)
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text)
-    if match:
+    if match := re.fullmatch(rf"(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}", text):
         year, month, day = map(int, match.groups())
-    else:
-        match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})", text)
-        if not match:
-            return None
+    elif match := re.fullmatch(
+        rf"(\d{{1,2}})[/.\-](\d{{1,2}})[/.\-](\d{{4}}|\d{{2}}){_TIME}", text
+    ):
         day, month, year = map(int, match.groups())
-        if year < 100:
-            year += 2000
+    elif match := re.fullmatch(
+        rf"(\d{{1,2}})[ \-]([A-Za-z]{{3,9}})[ \-,]*(\d{{4}}|\d{{2}}){_TIME}", text
+    ):
+        month = _MONTHS.get(match.group(2)[:3].lower())
+        if month is None or (
+            len(match.group(2)) > 3 and match.group(2).lower() not in _full_months()
+        ):
+            return None
+        day, year = int(match.group(1)), int(match.group(3))
+    else:
+        return None
+    if len(str(year)) <= 2:
+        pivot = (today or dt.date.today()).year % 100 + 1
+        year += 2000 if year <= pivot else 1900
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def _full_months() -> set[str]:
+    return {m.lower() for m in calendar.month_name if m} | {"sept"}
 
 
 def audit_period_of(date: dt.date, config: AuditConfig) -> str:
@@ -521,7 +549,7 @@ def _clean_recommendations(
                         accepted="Multi-agency, " + ", ".join(config.agency_names),
                     )
             typed_number = clean_text(raw.get("number"))
-            number_match = re.fullmatch(r"(\d+)(?:\.0)?", typed_number.strip("/ "))
+            number_match = re.fullmatch(r"0*([1-9]\d{0,3})(?:\.0)?", typed_number.strip("/ "))
             if not number_match:
                 check.error(
                     table,
@@ -529,7 +557,7 @@ def _clean_recommendations(
                     "number",
                     "is not a recommendation number",
                     value=typed_number,
-                    accepted="1, 2, 3, …",
+                    accepted="a whole number from 1 to 9999",
                 )
             text = clean_text(raw.get("text"))
             if not text:
@@ -591,6 +619,27 @@ def _cases_without_returns(
                 )
 
 
+def _scale_hint(config: AuditConfig, problems: list[Problem]) -> list[Problem]:
+    """Hundreds of grade errors usually mean one wrong setting, so say that first."""
+    unknown = [p.value for p in problems if p.message.startswith("is not a grade on the")]
+    for scale in GRADE_SCALES.values():
+        if scale.key == config.grade_scale or not unknown:
+            continue
+        fits = sum(scale.parse(v) is not None for v in unknown)
+        if fits >= max(3, len(unknown) // 2):
+            return [
+                error(
+                    CONFIG_FILE,
+                    f"{fits} of the {len(unknown)} grades that are not on the {config.scale.label} "
+                    f"are on the {scale.label}: is grade_scale right?",
+                    column="grade_scale",
+                    value=config.grade_scale,
+                    accepted=", ".join(GRADE_SCALES),
+                )
+            ]
+    return []
+
+
 def clean_audit(raw: RawAudit) -> CleanAudit:
     """Normalise and cross-check every table of a raw audit."""
     check = _Checker()
@@ -621,6 +670,7 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
         raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
     )
     _cases_without_returns(raw.tables.get(CASES, []), returns, check)
+    check.problems[:0] = _scale_hint(config, check.problems)
     return CleanAudit(
         raw.audit_id,
         config,

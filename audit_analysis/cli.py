@@ -56,7 +56,7 @@ def cmd_validate(args: argparse.Namespace, workspace: Workspace) -> int:
         clean = validate(workspace.audit(audit_id))
         report = render_text(audit_id, clean.problems)
         if clean.ok:
-            print(report, end="")
+            print(report.splitlines()[0] if args.quiet else report, end="\n" if args.quiet else "")
         else:
             print(report, end="", file=sys.stderr)
             status = EXIT_FAILED

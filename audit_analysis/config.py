@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .files import read_text_file
 from .problems import Problem, error
 from .vocabulary import (
     DEFAULT_KEY_AREAS,
@@ -25,6 +27,7 @@ from .vocabulary import (
 )
 
 CONFIG_FILE = "audit.yaml"
+RESERVED_COLUMNS = frozenset({"case_id", "agency", "status", "evidence", "notes", OVERALL.key})
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 MULTI_AGENCY = "Multi-agency"
 
@@ -76,11 +79,18 @@ class AuditConfig(_Model):
     report_date: dt.date | None = None
     protective_marking: str = DEFAULT_MARKING
     grade_scale: str = "ofsted"
-    key_areas: tuple[KeyAreaSpec, ...] | None = None
+    key_areas: tuple[KeyAreaSpec, ...] | None = Field(default=None, min_length=1)
     agencies: tuple[AgencySpec, ...] = Field(min_length=1)
-    disclosure_threshold: int | None = Field(default=None, ge=1)
+    disclosure_threshold: int | None = Field(default=None, ge=1, strict=True)
     questionnaire: Questionnaire = Questionnaire()
     provenance: str = ""
+
+    @field_validator("protective_marking")
+    @classmethod
+    def _marking_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the protective marking is blank; every paper must carry one")
+        return value.strip()
 
     @field_validator("grade_scale")
     @classmethod
@@ -129,11 +139,20 @@ def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -
     problems: list[Problem] = []
     if model_error is not None:
         for item in model_error.errors():
-            message = item["msg"]
-            if item["type"] == "extra_forbidden":
+            message = item["msg"].removeprefix("Value error, ")
+            kind = item["type"]
+            if kind == "extra_forbidden":
                 message = "unknown setting; check its spelling in docs/data-format.md"
-            elif item["type"] == "missing":
+            elif kind == "missing":
                 message = "required setting is missing"
+            elif kind in ("tuple_type", "list_type"):
+                message = "should be a list, e.g. [CSC, MASH] or one '- item' per line"
+            elif kind == "too_short":
+                message = "needs at least one entry"
+            elif kind.startswith("int"):
+                message = "should be a whole number, or null"
+            elif kind.startswith("date"):
+                message = "should be a date like 2016-03-05"
             value = item.get("input") if item["type"] != "missing" else None
             problems.append(
                 error(
@@ -168,6 +187,15 @@ def _consistency_problems(config: AuditConfig, folder_name: str | None) -> list[
                 accepted=folder_name,
             )
         )
+    names = [normalise_label(a.name) for a in config.agencies]
+    for agency in config.agencies:
+        if names.count(normalise_label(agency.name)) > 1:
+            problems.append(
+                error(
+                    CONFIG_FILE, "this agency is listed twice", column="agencies", value=agency.name
+                )
+            )
+            names = [n for n in names if n != normalise_label(agency.name)]
     seen: dict[str, str] = {}
     for agency in config.agencies:
         for spelling in (agency.name, *agency.aliases):
@@ -184,16 +212,33 @@ def _consistency_problems(config: AuditConfig, folder_name: str | None) -> list[
             seen[folded] = agency.name
     if config.key_areas is not None:
         keys = [a.key for a in config.key_areas]
-        for key in {k for k in keys if keys.count(k) > 1 or k == OVERALL.key}:
-            problems.append(
-                error(
-                    CONFIG_FILE,
-                    "key area keys must be unique and not 'overall'",
-                    column="key_areas",
-                    value=key,
+        labels = [normalise_label(a.label) for a in config.key_areas]
+        for area in config.key_areas:
+            if keys.count(area.key) > 1 or labels.count(normalise_label(area.label)) > 1:
+                message = "two key areas share this key or label"
+            elif area.key in RESERVED_COLUMNS or not re.fullmatch(r"[a-z][a-z0-9_]*", area.key):
+                message = "a key area key must be snake_case and not one of " + ", ".join(
+                    sorted(RESERVED_COLUMNS)
                 )
-            )
+            else:
+                continue
+            problems.append(error(CONFIG_FILE, message, column="key_areas", value=area.key))
     return problems
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A repeated key silently overrides the first (a second protective_marking would win)."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in keys:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the setting '{key}' appears twice", key_node.start_mark
+                )
+            keys.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def parse_config(
@@ -201,7 +246,7 @@ def parse_config(
 ) -> tuple[AuditConfig | None, list[Problem]]:
     """Parse audit.yaml text; returns the config (None if unusable) and every problem found."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -219,9 +264,13 @@ def parse_config(
 
 def load_config(audit_dir: Path) -> tuple[AuditConfig | None, list[Problem]]:
     path = audit_dir / CONFIG_FILE
-    if not path.is_file():
+    if not path.exists():
         return None, [error(CONFIG_FILE, f"not found in {audit_dir}; every audit folder needs one")]
-    return parse_config(path.read_text(encoding="utf-8-sig"), folder_name=audit_dir.name)
+    text, problems = read_text_file(path, CONFIG_FILE)
+    if text is None:
+        return None, problems
+    config, more = parse_config(text, folder_name=audit_dir.name)
+    return config, problems + more
 
 
 def read_config(audit_dir: Path) -> AuditConfig:

@@ -17,17 +17,20 @@ from pathlib import Path
 import pandas as pd
 
 from .config import CONFIG_FILE, AuditConfig, load_config
-from .problems import Problem, error, warning
-from .vocabulary import KeyArea, normalise_label
+from .files import decode_text, read_file_bytes, read_text_file
+from .problems import Problem, error, errors_in, warning
+from .vocabulary import KeyArea, normalise_label, suggest
 
 SUBMISSIONS = "submissions.csv"
 CASES = "cases.csv"
 REFERRALS = "referrals.csv"
 RECOMMENDATIONS = "recommendations.csv"
 COMMENTARY = "commentary.md"
+THEMES = "themes.yaml"
 RETURNS_DIR = "returns"
 
 ROW = "_row"
+csv.field_size_limit(2**31 - 1)  # evidence cells can be long; Excel allows 32,767 characters
 EVIDENCE_WORDS = ("evidence", "notes", "comments", "comment", "note")
 
 
@@ -145,36 +148,6 @@ class RawAudit:
     problems: list[Problem]
 
 
-def decode_text(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    """Decode bytes saved by Excel (UTF-8 with or without BOM, or Windows-1252)."""
-    if not data.strip():
-        return None, [error(file, "the file is empty; it needs at least a header row")]
-    if b"\x00" in data[:4096]:
-        return None, [
-            error(
-                file,
-                "is not a text CSV file (it looks binary, e.g. an .xlsx renamed to .csv)",
-                accepted="save it from Excel as 'CSV UTF-8 (Comma delimited)'",
-            )
-        ]
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), []
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), []
-    except UnicodeDecodeError as exc:
-        return None, [
-            error(
-                file,
-                f"cannot be read as text (byte {exc.object[exc.start]:#04x} at position {exc.start})",
-                accepted="UTF-8 or Windows-1252 encoded CSV",
-            )
-        ]
-
-
 def match_headers(
     headers: list[str], spec: TableSpec, file: str, sheet: str | None = None
 ) -> tuple[dict[int, str], dict[str, str], dict[int, str], list[Problem]]:
@@ -202,14 +175,28 @@ def match_headers(
         if key is None and spec.file == SUBMISSIONS:
             key = _evidence_area(folded, lookup, area_keys)
             if key is not None:
-                evidence[position] = key
+                if key in evidence.values():
+                    first = headers[next(p for p, k in evidence.items() if k == key)]
+                    problems.append(
+                        error(
+                            file,
+                            f"two evidence columns for '{key}' ('{first}' and '{header}'): "
+                            "merge them into one",
+                            column=header,
+                            **where,
+                        )
+                    )
+                else:
+                    evidence[position] = key
                 continue
         if key is None:
+            close = suggest(header, list(lookup))
             problems.append(
                 warning(
                     file,
                     "unknown column, ignored",
                     column=header,
+                    suggestion=lookup[close] if close else None,
                     accepted=", ".join(c.key for c in spec.columns),
                     **where,
                 )
@@ -252,23 +239,86 @@ def _evidence_area(folded: str, lookup: dict[str, str], area_keys: dict) -> str 
     return None
 
 
+def _delimiter(text: str) -> str:
+    """Excel in much of Europe saves 'CSV' with semicolons; tabs come from copy and paste."""
+    head = "\n".join(text.lstrip().splitlines()[:10])
+    counts = {d: head.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return "," if counts[","] >= counts[best] else best
+
+
+def _split_rows(text: str, file: str) -> tuple[list[list[str]] | None, list[Problem]]:
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    try:
+        rows.extend(reader)
+    except csv.Error as exc:
+        return None, [
+            error(
+                file,
+                f"a value in quotes starting on row {len(rows) + 1} is never closed ({exc})",
+                row=len(rows) + 1,
+                accepted="every opening quote matched by a closing quote",
+            )
+        ]
+    return rows, []
+
+
+def _header_row(rows: list[list[str]], spec: TableSpec) -> int:
+    """The index of the header row: usually 0, but people put a title above the table."""
+    wanted = {normalise_label(s) for c in spec.columns if c.required for s in (c.key, *c.aliases)}
+    for index, cells in enumerate(rows[:10]):
+        if sum(normalise_label(cell) in wanted for cell in cells) >= 2:
+            return index
+    return 0
+
+
 def read_csv_table(
     path: Path, spec: TableSpec, label: str | None = None
 ) -> tuple[RawTable | None, list[Problem]]:
     """Read one CSV into a RawTable of strings; blank lines are skipped but rows keep their numbers."""
     file = label or path.name
-    text, problems = decode_text(path.read_bytes(), file)
+    data, problems = read_file_bytes(path, file)
+    if data is None:
+        return None, problems
+    text, decode_problems = decode_text(data, file)
+    problems += decode_problems
     if text is None:
         return None, problems
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        return None, [error(file, "has no header row", accepted=", ".join(spec.required))]
-    headers = rows[0]
+    rows, split_problems = _split_rows(text, file)
+    if rows is None:
+        return None, problems + split_problems
+    start = _header_row(rows, spec)
+    if not rows or not any(cell.strip() for cell in rows[start]):
+        return None, [
+            *problems,
+            error(file, "has no header row", accepted=", ".join(spec.required)),
+        ]
+    if start:
+        problems.append(
+            warning(file, f"rows 1–{start} above the header row were skipped", row=start)
+        )
+    headers = rows[start]
     positions, typed, evidence, header_problems = match_headers(headers, spec, file)
     problems += header_problems
+    if errors_in(header_problems):
+        return None, problems
     records = []
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in enumerate(rows[start + 1 :], start=start + 2):
         if not any(cell.strip() for cell in cells):
+            continue
+        extra = [cell for cell in cells[len(headers) :] if cell.strip()]
+        if extra:
+            problems.append(
+                error(
+                    file,
+                    f"has {len(cells)} cells but the header has {len(headers)}: "
+                    "is there a comma in a value that is not in quotes?",
+                    row=number,
+                    value=extra[0],
+                    accepted="values containing commas in double quotes",
+                )
+            )
             continue
         record = {key: (cells[pos] if pos < len(cells) else "") for pos, key in positions.items()}
         for pos, area in evidence.items():
@@ -277,11 +327,10 @@ def read_csv_table(
         records.append(record)
     columns = [*positions.values(), *(f"evidence:{a}" for a in evidence.values()), ROW]
     frame = pd.DataFrame.from_records(records, columns=columns)
-    if frame.empty:
-        if spec.file in (SUBMISSIONS, CASES) and not header_problems:
-            what = "returns" if spec.file == SUBMISSIONS else "cases"
+    if frame.empty and not errors_in(problems):
+        if spec.file == CASES:
             problems.append(
-                error(file, f"has a header row but no {what}", accepted=f"one row per {what[:-1]}")
+                error(file, "has a header row but no cases", accepted="one row per case")
             )
         else:
             problems.append(warning(file, "has a header row but no data rows"))
@@ -299,6 +348,25 @@ def file_hashes(audit_dir: Path) -> dict[str, str]:
             path.read_bytes()
         ).hexdigest()
     return hashes
+
+
+def _theme_problems(path: Path) -> list[Problem]:
+    """An audit's own themes.yaml must load, or the case profile would fail later, mid-paper."""
+    import yaml
+
+    from .profile import load_themes
+
+    try:
+        load_themes(path)
+    except (ValueError, OSError, yaml.YAMLError) as exc:
+        return [
+            error(
+                THEMES,
+                f"cannot be used: {exc}",
+                accepted="a mapping of theme: [word or phrase, …] (see audit_analysis/themes.yaml)",
+            )
+        ]
+    return []
 
 
 def read_raw_audit(audit_dir: Path) -> RawAudit:
@@ -320,7 +388,7 @@ def read_raw_audit(audit_dir: Path) -> RawAudit:
         problems += workbook_problems
     for spec in specs:
         path = audit_dir / spec.file
-        if not path.is_file():
+        if not path.exists():
             optional = (
                 spec.file == RECOMMENDATIONS
                 or (spec.file == SUBMISSIONS and workbooks)
@@ -339,14 +407,27 @@ def read_raw_audit(audit_dir: Path) -> RawAudit:
         tables[spec.file] = [table] if table is not None else []
     if config is not None:
         tables[SUBMISSIONS] = tables.get(SUBMISSIONS, []) + workbooks
-    commentary_path = audit_dir / COMMENTARY
-    commentary = (
-        commentary_path.read_text(encoding="utf-8-sig") if commentary_path.is_file() else ""
-    )
-    if not commentary_path.is_file():
+    commentary = ""
+    if (audit_dir / COMMENTARY).exists():
+        text, commentary_problems = read_text_file(audit_dir / COMMENTARY, COMMENTARY)
+        problems += commentary_problems
+        commentary = text or ""
+    else:
         problems.append(
             warning(
                 COMMENTARY, "not found; the board paper will show placeholders for the narrative"
+            )
+        )
+    if (audit_dir / THEMES).exists():
+        problems += _theme_problems(audit_dir / THEMES)
+    no_returns = config is not None and not any(len(t.frame) for t in tables[SUBMISSIONS])
+    if no_returns and not errors_in(problems):
+        problems.append(
+            error(
+                SUBMISSIONS,
+                "no returns at all: neither submissions.csv nor the workbooks in returns/ "
+                "hold a single return",
+                accepted="one row per (case, agency) return",
             )
         )
     return RawAudit(audit_id, audit_dir, config, tables, commentary, problems)

@@ -40,7 +40,8 @@ class Problem:
             if self.row is not None:
                 parts.append(f"row {self.row}")
             if self.column is not None:
-                parts.append(f"column '{self.column}'")
+                what = "setting" if self.file.endswith((".yaml", ".yml")) else "column"
+                parts.append(f"{what} '{self.column}'")
         return " › ".join(parts)
 
     def __str__(self) -> str:

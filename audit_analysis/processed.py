@@ -25,9 +25,10 @@ from .cleaning import (
     CleanAudit,
 )
 from .config import AuditConfig, parse_config
-from .loading import file_hashes
+from .loading import THEMES, file_hashes
 from .paths import AuditPaths, building
 from .problems import AuditDataError, errors_in, render_json, render_text
+from .profile import load_themes
 from .vocabulary import STATUSES
 
 MANIFEST = "manifest.json"
@@ -135,6 +136,7 @@ class ProcessedAudit:
     recommendations: pd.DataFrame
     commentary: str
     manifest: dict
+    themes: dict[str, tuple[str, ...]] | None = None
 
     @property
     def audit_id(self) -> str:
@@ -158,6 +160,8 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
             out.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
         (staging / CONFIG_COPY).write_bytes((paths.raw / CONFIG_COPY).read_bytes())
         (staging / COMMENTARY_COPY).write_text(clean.commentary, encoding="utf-8")
+        if (paths.raw / THEMES).is_file():
+            (staging / THEMES).write_bytes((paths.raw / THEMES).read_bytes())
         (staging / REPORT_TEXT).write_text(
             render_text(clean.audit_id, clean.problems), encoding="utf-8"
         )
@@ -200,6 +204,7 @@ def read_processed(paths: AuditPaths) -> ProcessedAudit:
         config=config,
         commentary=(folder / COMMENTARY_COPY).read_text(encoding="utf-8"),
         manifest=json.loads((folder / MANIFEST).read_text(encoding="utf-8")),
+        themes=load_themes(folder / THEMES) if (folder / THEMES).is_file() else None,
         **frames,
     )
 

@@ -444,6 +444,7 @@ class _Found:
     positions: dict[int, str]
     evidence: dict[int, str]
     problems: list[Problem]
+    extra_evidence: tuple[int, ...] = ()
 
     @property
     def width(self) -> int:
@@ -463,43 +464,83 @@ class _Identity:
     problems: list[Problem]
 
 
+@dataclass(frozen=True)
+class _Workbook:
+    """One returned workbook as read: its table (None when unusable), whose it is, and the
+    problems found, split so a workbook that is not read reports only why."""
+
+    table: RawTable | None
+    identity: _Identity
+    problems: list[Problem]
+    row_problems: list[Problem]
+
+
 def read_returned_workbooks(
     returns_dir: Path, config: AuditConfig
 ) -> tuple[list[RawTable], list[Problem]]:
     """Read every returned questionnaire in returns/ into submissions-shaped RawTables.
 
     One workbook per agency: a second workbook for an agency is an error and is not read,
-    so its rows are not reported a second time as duplicate returns.
+    so its rows are not reported a second time as duplicate returns, and nothing about its
+    table or rows (blank cases, unknown columns) is reported either: only whose it is and
+    why it is not read. Only returns/ itself is read: a spreadsheet in a subfolder (say
+    returns/chased/) gets a warning naming it, so a return filed away is never silently lost.
     """
     tables: list[RawTable] = []
     problems: list[Problem] = []
     owner: dict[str, str] = {}
     for path in sorted(returns_dir.iterdir(), key=lambda p: p.name.lower()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+        if path.name.startswith((".", "~$")):
+            continue
+        if path.is_dir():
+            problems += _in_subfolder(returns_dir, path)
+            continue
+        if not path.is_file():
             continue
         label = f"{returns_dir.name}/{path.name}"
         if path.suffix.lower() not in WORKBOOK_SUFFIXES:
             problems.append(_not_a_workbook(label, path))
             continue
-        table, identity, found = _read_workbook(path, label, config)
-        problems += found
-        if table is None or identity.agency is None:
+        book = _read_workbook(path, label, config)
+        agency = book.identity.agency
+        if book.table is None or agency is None:
+            problems += book.problems
             continue
-        if identity.agency in owner:
+        if agency in owner:
+            problems += book.identity.problems
             problems.append(
                 error(
                     label,
-                    f"a second workbook for {identity.agency} (the first is "
-                    f"{owner[identity.agency]}); this one is not read",
-                    value=identity.agency,
+                    f"a second workbook for {agency} (the first is "
+                    f"{owner[agency]}); this one is not read",
+                    value=agency,
                     accepted="one workbook per agency",
-                    **identity.where,
+                    **book.identity.where,
                 )
             )
             continue
-        owner[identity.agency] = label
-        tables.append(table)
+        problems += book.problems + book.row_problems
+        owner[agency] = label
+        tables.append(book.table)
     return tables, problems
+
+
+def _in_subfolder(returns_dir: Path, folder: Path) -> list[Problem]:
+    """A warning per spreadsheet anywhere under a subfolder of returns/: none of them is read."""
+    problems = []
+    for path in sorted(folder.rglob("*"), key=lambda p: p.as_posix().lower()):
+        inside = path.relative_to(returns_dir)
+        if any(part.startswith((".", "~$")) for part in inside.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() in (*WORKBOOK_SUFFIXES, *OTHER_SPREADSHEETS):
+            problems.append(
+                warning(
+                    f"{returns_dir.name}/{inside.as_posix()}",
+                    f"workbooks in subfolders are not read; move it to {returns_dir.name}/ "
+                    "if it is a return",
+                )
+            )
+    return problems
 
 
 def _not_a_workbook(label: str, path: Path) -> Problem:
@@ -512,10 +553,8 @@ def _not_a_workbook(label: str, path: Path) -> Problem:
     return warning(label, "is not a workbook; ignored", accepted=".xlsx questionnaire workbooks")
 
 
-def _read_workbook(
-    path: Path, label: str, config: AuditConfig
-) -> tuple[RawTable | None, _Identity, list[Problem]]:
-    """One returned workbook; the table is None when it cannot be used."""
+def _read_workbook(path: Path, label: str, config: AuditConfig) -> _Workbook:
+    """One returned workbook; its table is None when it cannot be used."""
     try:
         sheets, properties = _read_cells(path)
     except Exception as exc:  # a damaged or foreign file raises many kinds of error
@@ -524,14 +563,14 @@ def _read_workbook(
             f"cannot be opened as an Excel workbook ({type(exc).__name__}: {exc})",
             accepted="an .xlsx saved by Excel, without a password to open",
         )
-        return None, _Identity(None, {}, []), [problem]
+        return _Workbook(None, _Identity(None, {}, []), [problem], [])
     found, problems = _find_return(sheets, label, config)
     identity = _identify(properties, path, label, config, found)
     problems += identity.problems
     if found is None or identity.agency is None:
-        return None, identity, problems
+        return _Workbook(None, identity, problems, [])
     table, row_problems = _table(found, label, identity.agency)
-    return table, identity, problems + row_problems
+    return _Workbook(table, identity, problems, row_problems)
 
 
 def _read_cells(path: Path) -> tuple[list[_Sheet], dict[str, str]]:
@@ -591,21 +630,87 @@ def _find_return(
 
 
 def _header_row(sheet: _Sheet, spec: TableSpec, label: str) -> _Found | None:
-    """The row matching most contract columns, if it has a case id and two more."""
+    """The row matching most contract columns, if it has a case id and two more.
+
+    A second column of evidence (a 'Comments' or 'Notes' column added beside the table,
+    or two columns for one area's evidence) is read as evidence too, its text after the
+    first column's, with a warning naming its cell: evidence is free text, so two columns
+    of it join without choosing between them, and refusing the whole return over an
+    agency's extra comments would lose more than it protects. Two columns for anything
+    else (two Status or two Overall columns) stay an error, which names the cell.
+    """
     best: _Found | None = None
     for number, headers in enumerate(sheet.rows[:HEADER_SEARCH_ROWS], start=1):
         if sum(1 for h in headers if h.strip()) < 3:
             continue
-        positions, _typed, evidence, problems = match_headers(headers, spec, label, sheet.title)
-        located = [replace(p, row=number) for p in problems]
-        found = _Found(sheet, number, positions, evidence, located)
+        overall = [i for i, h in enumerate(headers) if _means_evidence(h, spec)]
+        extra = tuple(overall[1:])
+        masked = ["" if i in extra else h for i, h in enumerate(headers)]
+        positions, _typed, evidence, problems = match_headers(masked, spec, label, sheet.title)
+        located = _at_cells(problems, headers, number, {*positions, *evidence, *extra})
+        found = _Found(sheet, number, positions, evidence, located, extra)
         if (
             "case_id" in positions.values()
             and found.width >= 3
             and (best is None or found.width > best.width)
         ):
             best = found
+    if best is not None:
+        best = replace(best, problems=best.problems + _extra_evidence(best, label))
     return best
+
+
+def _means_evidence(header: str, spec: TableSpec) -> bool:
+    """Whether a header is one of the spellings of the overall 'evidence' column."""
+    folded = normalise_label(header)
+    for column in spec.columns:
+        if folded in {normalise_label(s) for s in (column.key, *column.aliases)}:
+            return column.key == "evidence"
+    return False
+
+
+def _at_cells(
+    problems: list[Problem], headers: list[str], row: int, matched: set[int]
+) -> list[Problem]:
+    """Header problems pointed at their cell: each names its header, in column order."""
+    taken = set(matched)
+    located = []
+    for problem in problems:
+        pos = next(
+            (i for i, h in enumerate(headers) if h == problem.column and i not in taken), None
+        )
+        if pos is None:
+            located.append(replace(problem, row=row))
+            continue
+        taken.add(pos)
+        located.append(replace(problem, row=row, cell=f"{get_column_letter(pos + 1)}{row}"))
+    return located
+
+
+def _extra_evidence(found: _Found, label: str) -> list[Problem]:
+    """A warning per evidence column after the first for the same thing (see _header_row)."""
+    keys = {pos: key for pos, key in found.positions.items() if key == "evidence"}
+    keys |= {pos: f"evidence:{area}" for pos, area in found.evidence.items()}
+    keys |= dict.fromkeys(found.extra_evidence, "evidence")
+    first: dict[str, int] = {}
+    problems = []
+    for pos in sorted(keys):
+        if keys[pos] not in first:
+            first[keys[pos]] = pos
+            continue
+        earlier = first[keys[pos]]
+        problems.append(
+            warning(
+                label,
+                "a second evidence column: its text is read as evidence too, after the text in "
+                f"'{found.headers[earlier].strip()}' (column {get_column_letter(earlier + 1)})",
+                value=found.headers[pos],
+                sheet=found.sheet.title,
+                cell=f"{get_column_letter(pos + 1)}{found.header_row}",
+                accepted="evidence written in the questionnaire's evidence columns",
+            )
+        )
+    return problems
 
 
 def cell_text(value: object) -> str:
@@ -628,7 +733,8 @@ def cell_text(value: object) -> str:
 
 def _labelled_cells(found: _Found) -> dict[str, tuple[str, str]]:
     """'Agency' and 'Audit ID' above the table: each label's value (the first text to its
-    right) and that value's cell."""
+    right, unless that is the next label) and that value's cell. A label whose value was
+    cleared is left out, so the workbook's properties or file name are used instead."""
     labels = {normalise_label(AGENCY_LABEL), normalise_label(AUDIT_ID_LABEL)}
     cells: dict[str, tuple[str, str]] = {}
     for number, row in enumerate(found.sheet.rows[: found.header_row - 1], start=1):
@@ -637,7 +743,7 @@ def _labelled_cells(found: _Found) -> dict[str, tuple[str, str]]:
             if key not in labels or key in cells:
                 continue
             value = next((j for j in range(i + 1, len(row)) if row[j].strip()), None)
-            if value is not None:
+            if value is not None and normalise_label(row[value]) not in labels:
                 cells[key] = (row[value].strip(), f"{get_column_letter(value + 1)}{number}")
     return cells
 
@@ -645,7 +751,11 @@ def _labelled_cells(found: _Found) -> dict[str, tuple[str, str]]:
 def _identify(
     props: dict[str, str], path: Path, label: str, config: AuditConfig, found: _Found | None
 ) -> _Identity:
-    """Whose return this is: the Agency cell, else the workbook properties, else the file name."""
+    """Whose return this is: the Agency cell, else the workbook properties, else the file name.
+
+    When the file name is another agency's (the Agency cell says Police in GP.xlsx), the
+    Agency cell (or properties) still decides, with a warning naming both.
+    """
     cells = _labelled_cells(found) if found else {}
     agency_key, audit_key = normalise_label(AGENCY_LABEL), normalise_label(AUDIT_ID_LABEL)
     if audit_key in cells or props.get(audit_key):
@@ -665,24 +775,43 @@ def _identify(
                     )
                 ],
             )
+    by_name = _agency_by_file_name(path, config)
     if agency_key in cells:
         typed, cell = cells[agency_key]
         where = {"sheet": found.sheet.title, "cell": cell} if found else {}
+        source = f"the {AGENCY_LABEL} cell"
     elif props.get(agency_key):
         typed, where = props[agency_key], {}
+        source = f"the workbook's '{AGENCY_LABEL}' property"
     else:
-        by_file = {normalise_label(Path(n).stem): a for a, n in agency_file_names(config).items()}
-        agency = config.agency_lookup.get(normalise_label(path.stem))
-        agency = agency or by_file.get(normalise_label(path.stem))
-        if agency is not None:
-            return _Identity(agency, {}, [])
+        if by_name is not None:
+            return _Identity(by_name, {}, [])
         message = "names no agency inside it, and its file name is not an agency in this audit"
         return _Identity(None, {}, [_unknown_agency(label, path.stem, config, message, {})])
     agency = config.agency_lookup.get(normalise_label(typed))
     if agency is None:
         message = "is not an agency taking part in this audit"
         return _Identity(None, where, [_unknown_agency(label, typed, config, message, where)])
-    return _Identity(agency, where, [])
+    problems = []
+    if by_name is not None and by_name != agency:
+        problems.append(
+            warning(
+                label,
+                f"{source} names {agency} but the file name '{path.name}' names {by_name}; "
+                f"read as the return from {agency}",
+                value=typed,
+                accepted=f"the file renamed, or {source} corrected if the return is from {by_name}",
+                **where,
+            )
+        )
+    return _Identity(agency, where, problems)
+
+
+def _agency_by_file_name(path: Path, config: AuditConfig) -> str | None:
+    """The agency a file name names: an agency's name or alias, or its questionnaire's name."""
+    stem = normalise_label(path.stem)
+    by_file = {normalise_label(Path(n).stem): a for a, n in agency_file_names(config).items()}
+    return config.agency_lookup.get(stem) or by_file.get(stem)
 
 
 def _unknown_agency(
@@ -706,6 +835,8 @@ def _table(found: _Found, label: str, agency: str) -> tuple[RawTable, list[Probl
     """
     columns = {p: k for p, k in found.positions.items() if k not in ("agency", *PREFILLED)}
     columns |= {pos: f"evidence:{area}" for pos, area in found.evidence.items()}
+    columns |= dict.fromkeys(found.extra_evidence, "evidence")
+    columns = dict(sorted(columns.items()))
     case_pos = next(pos for pos, key in columns.items() if key == "case_id")
     inputs = [pos for pos in columns if pos != case_pos]
     records, problems = [], []
@@ -716,11 +847,21 @@ def _table(found: _Found, label: str, agency: str) -> tuple[RawTable, list[Probl
             if texts[case_pos].strip():
                 problems.append(_left_blank(label, found, number, texts[case_pos]))
             continue
-        record = {columns[pos]: texts[pos] for pos in columns}
+        record: dict[str, str] = {}
+        for pos, key in columns.items():
+            text = texts[pos]
+            if key not in record:
+                record[key] = text
+            elif text.strip():  # a second evidence column: its text after the first's
+                record[key] = f"{record[key]}\n{text}" if record[key].strip() else text
         records.append(record | {"agency": agency, ROW: number})
-    order = ["case_id", "agency", *(k for k in columns.values() if k != "case_id"), ROW]
-    letters = {key: get_column_letter(pos + 1) for pos, key in columns.items()}
-    headers = {key: found.headers[pos] for pos, key in columns.items()}
+    keys = list(dict.fromkeys(columns.values()))
+    order = ["case_id", "agency", *(k for k in keys if k != "case_id"), ROW]
+    first: dict[str, int] = {}
+    for pos, key in columns.items():
+        first.setdefault(key, pos)
+    letters = {key: get_column_letter(pos + 1) for key, pos in first.items()}
+    headers = {key: found.headers[pos] for key, pos in first.items()}
     letters["agency"], headers["agency"] = letters["case_id"], headers["case_id"]
     frame = pd.DataFrame.from_records(records, columns=order)
     return RawTable(label, frame, headers, sheet=found.sheet.title, letters=letters), problems

@@ -134,11 +134,13 @@ class BoardPaper:
     def audit_sample(self) -> list[Block]:
         cases = self.audit.cases
         profile_table = profile.case_profile(cases)
-        themes = profile.theme_counts(cases)
+        themes = profile.theme_counts(cases, self.audit.themes)
         blocks: list[Block] = [
             Markdown("## Audit sample"),
             self._commentary("audit_sample"),
-            Markdown(findings.profile_findings(cases, threshold=self.threshold)),
+            Markdown(
+                findings.profile_findings(cases, themes=self.audit.themes, threshold=self.threshold)
+            ),
             Chart(
                 figures.plot_case_profile(
                     profile_table, n_children=len(cases), threshold=self.threshold
@@ -421,7 +423,7 @@ class BoardPaper:
                 "Extend `themes.yaml` (in the audit folder or the package) so these fall into a theme."
             ),
             Table(
-                profile.unmatched_issues(self.audit.cases).set_index("case_id"),
+                profile.unmatched_issues(self.audit.cases, self.audit.themes).set_index("case_id"),
                 "unmatched-issues",
                 "Unmatched issues",
             ),

@@ -31,6 +31,9 @@ _NOT_GRADED_SPELLINGS = (
 )
 
 
+_BLANK_MARKS = frozenset({"", "-", "\u2013", "\u2014", "n/a", "N/A", "#N/A"})
+
+
 def normalise_label(text: object) -> str:
     """Fold a typed label to a comparable key: 'Assessment, Analysis & Planning ' -> 'assessment analysis and planning'."""
     if text is None:
@@ -73,7 +76,10 @@ class GradeScale:
         text = str(value)
         if re.fullmatch(r"\s*\d+\.0\s*", text):
             text = text.split(".")[0]
-        return self.lookup.get(normalise_label(text))
+        folded = normalise_label(text)
+        if not folded and text.strip() not in _BLANK_MARKS:
+            return None
+        return self.lookup.get(folded)
 
 
 OFSTED = GradeScale(

@@ -23,6 +23,9 @@ def _broken_workspace(tmp_path: Path, case: Path):
     for overlay in case.iterdir():
         if overlay.name != "expect.txt":
             shutil.copyfile(overlay, folder / overlay.name)
+    if case.name == "folder-not-file":
+        (folder / "submissions.csv").unlink()
+        (folder / "submissions.csv").mkdir()
     return workspace
 
 
@@ -30,7 +33,7 @@ def _broken_workspace(tmp_path: Path, case: Path):
 def test_broken_input_is_reported_and_nothing_is_written(tmp_path, case):
     workspace = _broken_workspace(tmp_path, case)
     paths = workspace.audit(MINIMAL_AUDIT.name)
-    raw_before = {p.name: p.read_bytes() for p in paths.raw.iterdir()}
+    raw_before = {p.name: p.read_bytes() for p in paths.raw.iterdir() if p.is_file()}
 
     result = validate(paths)
     report = "\n".join(str(p) for p in result.problems)
@@ -41,7 +44,7 @@ def test_broken_input_is_reported_and_nothing_is_written(tmp_path, case):
     with pytest.raises(AuditDataError):
         clean(paths)
     assert not paths.processed.exists()
-    assert {p.name: p.read_bytes() for p in paths.raw.iterdir()} == raw_before
+    assert {p.name: p.read_bytes() for p in paths.raw.iterdir() if p.is_file()} == raw_before
 
 
 def test_every_problem_is_reported_in_one_pass(tmp_path):
@@ -197,3 +200,51 @@ def test_clean_audit_without_config_reports_and_returns_empty_tables(tmp_path):
     assert not result.ok
     assert "audit.yaml: not found" in str(result.problems[0])
     assert result.gradings.empty
+
+
+def test_semicolon_csv_and_a_title_row_above_the_header_are_read(minimal_workspace):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    (paths.raw / "cases.csv").write_text(
+        'Sampled cases\n\ncase_id;age;gender;issues\n1;4;F;"Alcohol; domestic abuse"\n2;9;M;\n3;15;M;\n'
+    )
+    result = validate(paths)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.cases["case_id"].tolist() == ["1", "2", "3"]
+    assert any("above the header row were skipped" in str(p) for p in result.problems)
+
+
+def test_commentary_and_settings_saved_as_windows_1252_are_read(minimal_workspace):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    (paths.raw / "commentary.md").write_bytes(
+        "## Introduction\nThe board’s audit – £0\n".encode("cp1252")
+    )
+    config = (paths.raw / "audit.yaml").read_text().replace("Three fictional", "Three “fictional”")
+    (paths.raw / "audit.yaml").write_bytes(config.encode("cp1252"))
+    result = validate(paths)
+    assert result.ok, [str(p) for p in result.problems]
+    assert "The board’s audit – £0" in result.commentary
+    assert result.config.sample == "Three “fictional” cases."
+
+
+def test_excel_date_forms_and_two_digit_years():
+    import datetime as dt
+
+    today = dt.date(2026, 11, 26)
+    for typed in (
+        "05/03/2016 00:00",
+        "5-Mar-16",
+        "05-Mar-2016",
+        "5 March 2016",
+        "2016-03-05 00:00:00",
+    ):
+        assert parse_date(typed, today) == dt.date(2016, 3, 5), typed
+    assert parse_date("1/1/99", today) == dt.date(1999, 1, 1)
+    assert parse_date("1/1/27", today) == dt.date(2027, 1, 1)
+
+
+def test_unknown_column_gets_a_suggestion(minimal_workspace):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    text = (paths.raw / "submissions.csv").read_text().replace(",evidence\n", ",Evidance\n", 1)
+    (paths.raw / "submissions.csv").write_text(text)
+    messages = [str(p) for p in validate(paths).problems]
+    assert any("'Evidance'" in m and "did you mean 'evidence'" in m for m in messages), messages

@@ -425,3 +425,131 @@ def test_every_drop_down_choice_is_accepted_by_cleaning(audit):
         "no_involvement",
     ]
     assert [config.scale.parse(g) for g in grades] == list(config.scale.grades)
+
+
+def test_a_cleared_agency_cell_falls_back_to_the_properties_then_the_file_name(audit):
+    paths, config = audit
+    _one_return(paths, config, "return.xlsx", GP)
+    for name, props in (("return.xlsx", True), ("Police.xlsx", False)):
+        book = openpyxl.load_workbook(paths.returns / "return.xlsx")
+        book["Returns"]["B3"] = None
+        if not props:
+            book.custom_doc_props = CustomPropertyList()
+        _save(book, paths, name)
+
+    tables, problems = read_returned_workbooks(paths.returns, config)
+
+    assert errors_in(problems) == []
+    assert not any("Audit ID" in str(p) for p in problems)
+    assert {t.file: t.frame["agency"].iloc[0] for t in tables} == {
+        "returns/Police.xlsx": "Police",
+        "returns/return.xlsx": GP,
+    }
+
+
+def test_workbooks_in_subfolders_are_not_read_but_named(audit):
+    paths, config = audit
+    _one_return(paths, config, "GP.xlsx")
+    (paths.returns / "chased" / "old").mkdir(parents=True)
+    _one_return(paths, config, "chased/Police.xlsx", "Police")
+    (paths.returns / "chased" / "old" / "Housing.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (paths.returns / "chased" / "covering letter.pdf").write_bytes(b"%PDF")
+    (paths.returns / "chased" / "~$Police.xlsx").write_bytes(b"lock")
+
+    tables, problems = read_returned_workbooks(paths.returns, config)
+
+    assert [t.file for t in tables] == ["returns/GP.xlsx"]
+    moved = [str(p) for p in warnings_in(problems) if "subfolder" in str(p)]
+    assert moved == [
+        "returns/chased/old/Housing.xls: workbooks in subfolders are not read; move it to "
+        "returns/ if it is a return",
+        "returns/chased/Police.xlsx: workbooks in subfolders are not read; move it to "
+        "returns/ if it is a return",
+    ]
+
+
+def test_a_comments_column_beside_the_table_is_read_as_evidence_with_a_warning(audit):
+    paths, config = audit
+    path = _one_return(paths, config, Evidence="Records show a referral.")
+    book = openpyxl.load_workbook(path)
+    ws = book["Returns"]
+    ws.cell(HEADER_ROW, 20, "Comments")
+    ws.cell(FIRST_CASE_ROW, 20, "Chased the named GP.")
+    ws.cell(FIRST_CASE_ROW + 1, 20, "No records found.")
+    _save(book, paths, "GP.xlsx")
+
+    tables, problems = read_returned_workbooks(paths.returns, config)
+
+    frame = tables[0].frame.set_index(ROW)
+    assert frame.loc[FIRST_CASE_ROW, "evidence"] == "Records show a referral.\nChased the named GP."
+    assert frame.loc[FIRST_CASE_ROW + 1, "evidence"] == "No records found."
+    assert tables[0].letters["evidence"] == "R"
+    assert errors_in(problems) == []
+    assert str(warnings_in(problems)[0]).startswith(
+        f"returns/GP.xlsx › Returns › T{HEADER_ROW}: 'Comments' — a second evidence column: its "
+        "text is read as evidence too, after the text in 'Evidence' (column R)"
+    )
+    (paths.raw / "submissions.csv").unlink()
+    assert [p for p in _problems(paths) if p.startswith("returns/GP.xlsx")] == []
+
+
+def test_header_problems_name_their_cell(audit):
+    paths, config = audit
+    book = openpyxl.load_workbook(_one_return(paths, config))
+    ws = book["Returns"]
+    ws.cell(HEADER_ROW, 19, "Reviewed by")
+    ws.cell(HEADER_ROW, 20, "Status")
+    _save(book, paths, "GP.xlsx")
+
+    _, problems = read_returned_workbooks(paths.returns, config)
+
+    text = [str(p) for p in problems]
+    assert (
+        f"returns/GP.xlsx › Returns › T{HEADER_ROW}: two columns both mean 'status' "
+        in "\n".join(text)
+    )
+    assert any(
+        p.startswith(f"returns/GP.xlsx › Returns › S{HEADER_ROW}: unknown column, ignored")
+        for p in text
+    )
+
+
+def test_a_workbook_not_read_reports_nothing_about_its_rows(audit):
+    paths, config = audit
+    _one_return(paths, config, "GP.xlsx")
+    book = openpyxl.load_workbook(_one_return(paths, config, "GP (2).xlsx"))
+    book["Returns"].cell(HEADER_ROW, 20, "Reviewed by")
+    _save(book, paths, "GP (2).xlsx")
+
+    tables, problems = read_returned_workbooks(paths.returns, config)
+
+    assert [t.file for t in tables] == ["returns/GP (2).xlsx"]
+    about_second = [str(p) for p in problems if p.file == "returns/GP.xlsx"]
+    assert len(about_second) == 1 and "this one is not read" in about_second[0]
+    assert len(warnings_in(problems)) == 10  # the first workbook's 9 blank cases, its column
+
+
+def test_an_agency_cell_that_disagrees_with_the_file_name_is_a_warning(audit):
+    paths, config = audit
+    book = openpyxl.load_workbook(_one_return(paths, config, "GP.xlsx"))
+    book["Returns"]["B3"] = "Police"
+    _save(book, paths, "GP.xlsx")
+    book["Returns"]["B3"] = None
+    _save(book, paths, "Met Police.xlsx")
+
+    tables, problems = read_returned_workbooks(paths.returns, config)
+
+    assert {t.file: t.frame["agency"].iloc[0] for t in tables} == {
+        "returns/GP.xlsx": "Police",
+        "returns/Met Police.xlsx": GP,
+    }
+    mismatches = [str(p) for p in warnings_in(problems) if "file name" in str(p)]
+    assert mismatches == [
+        "returns/GP.xlsx › Returns › B3: 'Police' — the Agency cell names Police but the file "
+        "name 'GP.xlsx' names General Practitioners; read as the return from Police Accepted: "
+        "the file renamed, or the Agency cell corrected if the return is from General Practitioners.",
+        f"returns/Met Police.xlsx: {GP!r} — the workbook's 'Agency' property names "
+        "General Practitioners but the file name 'Met Police.xlsx' names Police; read as the "
+        "return from General Practitioners Accepted: the file renamed, or the workbook's "
+        "'Agency' property corrected if the return is from Police.",
+    ]
