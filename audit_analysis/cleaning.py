@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
-from .loading import CASES, RECOMMENDATIONS, REFERRALS, ROW, SUBMISSIONS, RawAudit, RawTable
+from .loading import (
+    CASES,
+    COMMENTARY,
+    PUBLICATION_COMMENTARY,
+    RECOMMENDATIONS,
+    REFERRALS,
+    ROW,
+    SUBMISSIONS,
+    RawAudit,
+    RawTable,
+)
 from .problems import Problem, error, errors_in, warning
 from .vocabulary import (
     GRADE_SCALES,
@@ -86,6 +96,7 @@ class CleanAudit:
     recommendations: pd.DataFrame
     commentary: str
     problems: list[Problem] = field(default_factory=list)
+    publication_commentary: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -619,6 +630,26 @@ def _cases_without_returns(
                 )
 
 
+def _commentary_headings(config: AuditConfig, raw: RawAudit, check: _Checker) -> None:
+    """A section under a heading the paper does not know is silently lost: say so."""
+    from .commentary import accepted_headings, parse_commentary
+
+    for file, text in (
+        (COMMENTARY, raw.commentary),
+        (PUBLICATION_COMMENTARY, raw.publication_commentary),
+    ):
+        for heading in parse_commentary(text or "", config).unmatched:
+            check.problems.append(
+                warning(
+                    file,
+                    "this section matches no part of the paper, so it will not be shown",
+                    value=f"## {heading}",
+                    suggestion=suggest(heading, accepted_headings(config.agency_names).split(", ")),
+                    accepted=accepted_headings(config.agency_names),
+                )
+            )
+
+
 def _scale_hint(config: AuditConfig, problems: list[Problem]) -> list[Problem]:
     """Hundreds of grade errors usually mean one wrong setting, so say that first."""
     unknown = [p.value for p in problems if p.message.startswith("is not a grade on the")]
@@ -670,6 +701,7 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
         raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
     )
     _cases_without_returns(raw.tables.get(CASES, []), returns, check)
+    _commentary_headings(config, raw, check)
     check.problems[:0] = _scale_hint(config, check.problems)
     return CleanAudit(
         raw.audit_id,
@@ -682,4 +714,5 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
         recommendations=recommendations,
         commentary=raw.commentary,
         problems=check.problems,
+        publication_commentary=raw.publication_commentary,
     )

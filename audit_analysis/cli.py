@@ -97,12 +97,17 @@ def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
         publication=args.publication,
         final=args.final,
         pdf=not args.no_pdf,
-        progress=not args.quiet,
+        progress=not args.quiet and sys.stderr.isatty(),  # no bar in logs, as Unix tools do
     )
     failed = [r for r in results if not r.ok]
     for result in results:
         stream = sys.stderr if not result.ok else sys.stdout
         print(result.summary(), file=stream)
+    if len(results) > 1:
+        print(
+            f"{len(results) - len(failed)} of {len(results)} audits succeeded, {len(failed)} failed",
+            file=sys.stderr if failed else sys.stdout,
+        )
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -263,6 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileExistsError as exc:
         print(f"audit-analysis: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except (OSError, UnicodeError) as exc:
+        print(f"audit-analysis: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("audit-analysis: interrupted", file=sys.stderr)
         return 130

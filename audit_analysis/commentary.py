@@ -21,23 +21,41 @@ GENERAL_PARTS: tuple[tuple[str, str], ...] = (
     ("limitations", "Limitations"),
     ("summary", "Summary"),
 )
+OPTIONAL_PARTS: tuple[tuple[str, str], ...] = (
+    ("returns", "Returns and completion"),
+    ("overall_gradings", "Overall gradings"),
+    ("key_areas", "Grades by key area"),
+    ("coherence", "Coherence across agencies"),
+    ("referral_history", "Referral history"),
+    ("glossary", "Glossary"),
+)
+"""Parts the auditor may comment on; a final paper does not require them."""
 _PART_SPELLINGS = {
     "introduction": ("introduction", "intro", "background"),
     "audit_sample": ("audit sample", "sample", "the sample"),
     "methodology": ("methodology", "method", "methods"),
     "limitations": ("limitations", "limits", "caveats"),
     "summary": ("summary", "conclusions", "summary and conclusions", "overview"),
+    "returns": ("returns and completion", "returns", "completion"),
+    "overall_gradings": ("overall gradings", "overall grades", "gradings"),
+    "key_areas": ("grades by key area", "key areas", "key area grades"),
+    "coherence": ("coherence across agencies", "coherence", "coherency amongst agencies"),
+    "referral_history": ("referral history", "referrals", "appendix 1 referral history"),
+    "glossary": ("glossary", "abbreviations"),
 }
+PUBLICATION_FILE = "commentary-publication.md"
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 PLACEHOLDER = "*Commentary to be added: write a `## {heading}` section in commentary.md.*"
 
 
 class MissingCommentaryError(Exception):
     """A final (board) paper was asked for while commentary sections are still missing."""
 
-    def __init__(self, audit_id: str, missing: list[str]):
+    def __init__(self, audit_id: str, missing: list[str], message: str | None = None):
         self.missing = missing
         super().__init__(
-            f"{audit_id}: commentary.md has no section for: {', '.join(missing)}. "
+            message
+            or f"{audit_id}: commentary.md has no section for: {', '.join(missing)}. "
             "Add a '## <heading>' section for each, or export a draft."
         )
 
@@ -106,7 +124,34 @@ def _without_html_comments(text: str) -> str:
 def heading_of(key: str) -> str:
     if key.startswith("agency:"):
         return key.split(":", 1)[1]
-    return dict(GENERAL_PARTS)[key]
+    return dict(GENERAL_PARTS + OPTIONAL_PARTS)[key]
+
+
+def accepted_headings(agencies: Iterable[str]) -> str:
+    return ", ".join([*(h for _, h in GENERAL_PARTS + OPTIONAL_PARTS), *agencies])
+
+
+def small_numbers(text: str, threshold: int) -> list[str]:
+    """Numbers from 1 to the threshold in a text, as digits or words: what a publication must not print."""
+    words = _NUMBER_WORDS[:threshold]
+    pattern = r"(?<![\w.,])(?:[1-9]\d*)(?![\w.,]\d)|\b(?:" + "|".join(words) + r")\b"
+    found = []
+    for match in re.finditer(pattern, text, flags=re.IGNORECASE):
+        token = match.group(0)
+        value = int(token) if token.isdigit() else _NUMBER_WORDS.index(token.lower()) + 1
+        if 1 <= value <= threshold:
+            found.append(token)
+    return found
+
+
+def sections_with_small_numbers(commentary: Commentary, threshold: int) -> dict[str, list[str]]:
+    """Sections of the commentary that would disclose small numbers in a publication version."""
+    flagged = {}
+    for key, body in commentary.sections.items():
+        numbers = small_numbers(body, threshold)
+        if numbers:
+            flagged[key] = numbers
+    return flagged
 
 
 def expected_parts(agencies_with_returns: Iterable[str]) -> list[str]:
@@ -130,7 +175,16 @@ def commentary_markdown(commentary: Commentary, key: str) -> str:
 def require_complete(
     audit_id: str, commentary: Commentary, agencies_with_returns: Iterable[str]
 ) -> None:
-    """For a final paper: raise, naming every missing section."""
-    missing = missing_parts(commentary, agencies_with_returns)
-    if missing:
-        raise MissingCommentaryError(audit_id, [heading_of(k) for k in missing])
+    """For a final paper: raise, naming every missing section and every unknown heading."""
+    missing = [heading_of(k) for k in missing_parts(commentary, agencies_with_returns)]
+    if missing or commentary.unmatched:
+        message = (
+            f"{audit_id}: commentary.md has no section for: {', '.join(missing)}."
+            if missing
+            else f"{audit_id}: commentary.md has sections the paper cannot place."
+        )
+        if commentary.unmatched:
+            message += (
+                f" Headings that match no part of the paper: {', '.join(commentary.unmatched)}."
+            )
+        raise MissingCommentaryError(audit_id, missing, message + " Fix it, or export a draft.")

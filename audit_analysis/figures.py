@@ -58,6 +58,7 @@ from matplotlib.patches import Patch, Rectangle
 from . import disclosure
 from .grading import ALL_AGENCIES, NO_INVOLVEMENT, NOT_SUBMITTED, overall_distribution_mask
 from .paths import write_atomic
+from .profile import OTHER_THEME, UNRECORDED
 from .vocabulary import (
     DEFAULT_KEY_AREAS,
     GRADE_SCALES,
@@ -165,6 +166,15 @@ GRADE_CODES: dict[str, str] = {
 }
 """Short cell text for grades in the case-by-agency grid (the legend spells them out)."""
 
+SMALL_BASE = 3
+"""A heatmap share resting on fewer graded audits than this (1/1 = 100 %) is drawn pale and
+hatched: too few to compare, whatever the colour would say."""
+SMALL_BASE_HATCH = "//"
+SMALL_BASE_HATCH_COLOUR = "#9a9a9a"
+SMALL_BASE_STRENGTH = 0.2
+"""How much of its share colour a small-base cell keeps (mixed with white): a hint of the
+share, never as strong as a share that rests on enough audits."""
+
 SHARE_CMAP = LinearSegmentedColormap.from_list(
     "share_good", ["#eef5fc", "#b7d4ea", "#6aaed6", "#2171b5", "#08306b"]
 )
@@ -238,6 +248,12 @@ def text_colour_for(background: str) -> str:
     """Black or white, whichever contrasts more with the background."""
     black, white = "#000000", "#ffffff"
     return white if contrast_ratio(white, background) > contrast_ratio(black, background) else black
+
+
+def _pale(colour: str, strength: float = 0.35) -> str:
+    """The colour mixed with white: what it would be at ``strength`` of full ink."""
+    rgb = np.array(to_rgb(colour))
+    return to_hex(1 - strength * (1 - rgb))
 
 
 def _hatch_colour_for(face: str) -> str:
@@ -320,6 +336,43 @@ def _n_text(n: int, unit: str, threshold: int | None) -> str:
     return f"n = {SUPPRESSED_LABEL if disclosure.is_small(n, threshold) else n} {unit}"
 
 
+_SINGULARS = {"children": "child", "agencies": "agency", "people": "person"}
+
+
+def _noun_of(unit: str) -> tuple[str, str]:
+    """(singular, plural) of the thing a unit such as 'referrals for 10 cases' counts."""
+    plural = (unit.split() or ["items"])[0]
+    singular = _SINGULARS.get(plural, plural[:-1] if plural.endswith("s") else plural)
+    return singular, plural
+
+
+def _count_words(value: int, hidden: bool, noun: tuple[str, str]) -> str:
+    """'2 referrals', '1 referral', 'no referrals', 'c referrals' (hidden)."""
+    if hidden:
+        return f"{SUPPRESSED_LABEL} {noun[1]}"
+    return f"no {noun[1]}" if value == 0 else f"{value} {noun[0] if value == 1 else noun[1]}"
+
+
+def _describe_series(
+    s: pd.Series,
+    hidden: pd.Series,
+    noun: tuple[str, str],
+    category_noun: str | None = None,
+    sep: str = "; ",
+) -> str:
+    """'Neglect: 9 referrals; Missing: 1 referral' or, with a category noun,
+    'Case 1: 2 referrals; case 2: 1 referral' — the numbers say what they count."""
+    items = []
+    for k, (label, value, is_hidden) in enumerate(
+        zip(s.index, s.to_numpy(), hidden.to_numpy(), strict=True)
+    ):
+        name = f"{category_noun} {label}" if category_noun else str(label)
+        if k == 0:
+            name = name[:1].upper() + name[1:]
+        items.append(f"{name}: {_count_words(int(value), bool(is_hidden), noun)}")
+    return sep.join(items)
+
+
 def _counts_frame(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     out = pd.DataFrame(index=table.index)
     for col in columns:
@@ -399,6 +452,18 @@ def _scale_for(columns: Sequence[object], scale: GradeScale | None) -> GradeScal
 def _area_labels(index: Sequence[object], areas: Sequence[KeyArea] | None) -> list[str]:
     known = {a.key: a.label for a in (*(areas or DEFAULT_KEY_AREAS), OVERALL)}
     return [known.get(str(i), str(i)) for i in index]
+
+
+def _areas_phrase(labels: Sequence[str]) -> str:
+    """'6 key areas and overall' when Overall is one of the rows, else '6 key areas'.
+
+    The paper speaks of six key areas plus the overall grading, so "7 key areas" would
+    disagree with it."""
+    overall = sum(1 for lab in labels if str(lab) in (OVERALL.key, OVERALL.label))
+    areas = len(labels) - overall
+    if not overall:
+        return _plural(areas, "key area")
+    return f"{_plural(areas, 'key area')} and overall" if areas else "overall"
 
 
 class PaperFigure(Figure):
@@ -613,10 +678,17 @@ class _Page:
         return ax
 
 
-def no_data_figure(title: str, message: str = NO_DATA_MESSAGE, subtitle: str = "n = 0") -> Figure:
-    """A figure that says there is nothing to show: the title and a centred message, no axes."""
+def no_data_figure(
+    title: str,
+    message: str = NO_DATA_MESSAGE,
+    subtitle: str = "n = 0",
+    notes: Sequence[str] = (),
+) -> Figure:
+    """A figure that says there is nothing to show: the title and a centred message, no axes.
+
+    ``notes`` go under the message and, after it, into the alt text."""
     with mpl.rc_context(STYLE):
-        page = _Page(title=title, subtitle=subtitle, body_height=0.8)
+        page = _Page(title=title, subtitle=subtitle, body_height=0.8, notes=notes)
         page.fig.text(
             0.5,
             (page.body_bottom + 0.4) / page.height,
@@ -627,7 +699,8 @@ def no_data_figure(title: str, message: str = NO_DATA_MESSAGE, subtitle: str = "
             color=MUTED,
             gid="no-data",
         )
-    return _attach(page.fig, f"{title}: {message[0].lower() + message[1:].rstrip('.')}.")
+    alt = f"{title}: {message[0].lower() + message[1:].rstrip('.')}."
+    return _attach(page.fig, " ".join([alt, *(n for n in notes if n)]))
 
 
 # ----------------------------------------------------------------------------------------
@@ -947,11 +1020,14 @@ def plot_area_grades(
     labels = _area_labels(counts.index, areas)
     per_area = counts.sum(axis=1)
     lo, hi = int(per_area.min()), int(per_area.max())
-    n_areas = _plural(len(counts), "key area")
+    n_areas = _areas_phrase(labels)
     if lo == hi:
-        n_text = f"{_n_text(hi, 'audits', threshold)}, each graded in {n_areas}"
+        n_text = f"{_n_text(hi, 'audits', threshold)}, each covering {n_areas}"
     else:
-        n_text = f"n = {lo} to {hi} audits per key area"
+        lo_text, hi_text = (
+            SUPPRESSED_LABEL if disclosure.is_small(v, threshold) else str(v) for v in (lo, hi)
+        )
+        n_text = f"n = {lo_text} to {hi_text} audits per row, in {n_areas}"
     fig = _stacked_grade_figure(
         counts,
         hidden,
@@ -963,7 +1039,7 @@ def plot_area_grades(
         threshold=threshold,
     )
     alt = (
-        f"Stacked bar chart of grades by key area, {n_areas}, {n_text}, on the {scale.label}. "
+        f"Stacked bar chart of grades by key area, {n_text}, on the {scale.label}. "
         + _describe_rows(counts, hidden, labels, threshold, totals=True)
         + _hidden_alt_note(hidden, threshold)
     )
@@ -977,6 +1053,8 @@ def plot_share_heatmap(
     *,
     areas: Sequence[KeyArea] | None = None,
     title: str | None = None,
+    n_audits: int | None = None,
+    small_base: int = SMALL_BASE,
     threshold: int | None = None,
     suppressed: pd.DataFrame | None = None,
 ) -> Figure:
@@ -990,6 +1068,12 @@ def plot_share_heatmap(
     ``grading.good_or_better_share_mask(...)``; with only ``threshold`` (counts then
     required) a share is hidden when its good, not-good or graded count is from 1 to the
     threshold — 1 of 1 would say 100 %. Hidden cells are grey with "c".
+
+    n counts grades (one per audit and area graded), not audits: pass ``n_audits`` (the
+    audits received) to have the subtitle say how many audits they come from. With
+    ``counts``, a share resting on fewer than ``small_base`` graded audits is drawn pale
+    and hatched, its numbers still written, and a caption line says why: 1 of 1 at full
+    strength would read as a solid 100 %.
     """
     line = f"{scale.good_or_better[-1]} or better"
     title = title or f"Audits rated {line}, by agency and key area"
@@ -1029,19 +1113,33 @@ def plot_share_heatmap(
         head = [_wrap_to_inches(c, cell_w - 0.06) for c in col_labels]
         head_h = max(_lines(h) for h in head) * 0.15 + 0.08
     row_h = _row_height(rows, 0.38 if counts is not None else 0.3)
+    n_agencies = _plural(len(share), "agency", "agencies")
+    where = f"in {_areas_phrase(col_labels)}"
+    if n_audits is not None:
+        if disclosure.is_small(int(n_audits), threshold):
+            source = f"from {SUPPRESSED_LABEL} audits by {n_agencies}"
+        else:
+            source = f"from {_plural(int(n_audits), 'audit')} by {n_agencies}"
+    else:
+        source = f"from {n_agencies}"
     if counts is not None:
         n_graded = int(counts.to_numpy().sum())
-        subtitle = (
-            f"{_n_text(n_graded, 'graded audits', threshold)} from "
-            f"{_plural(len(share), 'agency', 'agencies')} in {_plural(ncols, 'area')}"
-        )
+        subtitle = f"{_n_text(n_graded, 'grades', threshold)} {where}, {source}"
     else:
         cells = int(share.notna().to_numpy().sum())
-        subtitle = f"n = {cells} agency and area cells with graded audits"
+        subtitle = f"n = {cells} agency and area cells with grades {where}, {source}"
+    small = pd.DataFrame(False, index=share.index, columns=share.columns)
+    if counts is not None:
+        small = (counts < small_base) & share.notna() & ~hidden
     notes = [
         f"{NO_VALUE} = no graded audit from that agency in that area; "
-        "'Not graded' audits are left out of the shares."
+        "'Not graded' is left out of the shares."
     ]
+    if small.to_numpy().any():
+        notes.append(
+            f"Pale, hatched cells: shares from fewer than {small_base} graded audits, "
+            "too few to compare."
+        )
     if hidden.to_numpy().any():
         notes.append(
             _suppression_note(threshold, "cells")
@@ -1073,12 +1171,20 @@ def plot_share_heatmap(
                     if counts is not None and good is not None:
                         text += f"\n{good.iat[i, j]}/{counts.iat[i, j]}"
                     colour, gid = text_colour_for(face), "share"
-                ax.add_patch(
-                    Rectangle(
-                        (j, i), 1, 1, facecolor=face, edgecolor="white", linewidth=1.5, gid=gid
-                    )
+                    if small.iat[i, j]:
+                        face, colour = _pale(face, SMALL_BASE_STRENGTH), INK
+                        gid = "small-base"
+                patch = Rectangle(
+                    (j, i), 1, 1, facecolor=face, edgecolor="white", linewidth=1.5, gid=gid
                 )
-                ax.text(
+                if gid == "small-base":
+                    patch.set_hatch(SMALL_BASE_HATCH)
+                    if hasattr(patch, "set_hatchcolor"):  # matplotlib >= 3.10
+                        patch.set_hatchcolor(SMALL_BASE_HATCH_COLOUR)
+                    else:  # older matplotlib hatches in the edge colour
+                        patch.set_edgecolor(SMALL_BASE_HATCH_COLOUR)
+                ax.add_patch(patch)
+                label = ax.text(
                     j + 0.5,
                     i + 0.5,
                     text,
@@ -1089,6 +1195,8 @@ def plot_share_heatmap(
                     gid="cell",
                     linespacing=1.1,
                 )
+                if gid == "small-base":
+                    label.set_bbox({"boxstyle": "square,pad=0.15", "fc": face, "ec": "none"})
         if rotate:
             ax.set_xticks(
                 np.arange(ncols) + 0.5,
@@ -1116,16 +1224,24 @@ def plot_share_heatmap(
                 cells.append(f"{label} {SUPPRESSED_LABEL}")
             else:
                 extra = (
-                    f" ({good.iat[i, j]} of {counts.iat[i, j]})"
+                    f" ({good.iat[i, j]} of {counts.iat[i, j]}"
+                    + (", too few to compare" if small.iat[i, j] else "")
+                    + ")"
                     if counts is not None and good is not None
                     else ""
                 )
                 cells.append(f"{label} {value:.0%}{extra}")
         parts.append(f"{agency}: {', '.join(cells) if cells else 'nothing graded'}")
+    small_note = (
+        f" Shares from fewer than {small_base} graded audits are drawn pale and hatched, "
+        "too few to compare."
+        if small.to_numpy().any()
+        else ""
+    )
     alt = (
         f"Heatmap of the share of graded audits rated {line}, "
-        f"{_plural(len(share), 'agency', 'agencies')} by {_plural(ncols, 'area')}, {subtitle}; "
-        "darker blue means a higher share. "
+        f"{n_agencies} (rows) by {_areas_phrase(col_labels)} (columns), {subtitle}; "
+        f"darker blue means a higher share.{small_note} "
         + "; ".join(parts)
         + "."
         + _hidden_alt_note(hidden, threshold)
@@ -1280,6 +1396,7 @@ def plot_case_grid(
     if not (cells != "").to_numpy().any():
         return no_data_figure(title)
     n_audits = int(cells.isin(scale.all_grades).to_numpy().sum())
+    n_graded_overall = int(cells.isin(scale.grades).to_numpy().sum())
     cases = [str(c) for c in cells.columns]
     rows, label_w = _row_labels([str(a) for a in cells.index], 2.0)
     left = _PAD + label_w
@@ -1298,7 +1415,7 @@ def plot_case_grid(
     if (cells == "").to_numpy().any():
         notes.append("A blank cell: no return was recorded for that case.")
     subtitle = (
-        f"n = {n_audits} audits with an overall grading · "
+        f"n = {_plural(n_audits, 'audit')} · "
         f"{_plural(len(cases), 'case')} × {_plural(len(cells), 'agency', 'agencies')}"
     )
     with mpl.rc_context(STYLE):
@@ -1365,7 +1482,8 @@ def plot_case_grid(
     alt = (
         f"Grid of the overall grade each agency gave each case, "
         f"{_plural(len(cells), 'agency', 'agencies')} (rows) by {_plural(len(cases), 'case')} "
-        f"(columns), n = {n_audits} audits with an overall grading. " + "; ".join(parts) + "."
+        f"(columns), n = {_plural(n_audits, 'audit')}, {n_graded_overall} of them graded "
+        f"overall and {n_audits - n_graded_overall} not graded. " + "; ".join(parts) + "."
     )
     return _attach(page.fig, alt)
 
@@ -1407,7 +1525,9 @@ def plot_counts(
     n: int | None = None,
     vertical: bool = False,
     category_label: str = "",
+    noun: tuple[str, str] | None = None,
     notes: Sequence[str] = (),
+    alt_notes: Sequence[str] = (),
     threshold: int | None = None,
     suppressed: pd.Series | pd.DataFrame | None = None,
 ) -> Figure:
@@ -1417,13 +1537,18 @@ def plot_counts(
     order to draw. ``n`` defaults to the sum (pass it when categories overlap, e.g. cases per
     theme); ``unit`` says what n counts. Horizontal bars, or ``vertical=True`` for short
     category names such as case numbers. Categories with 0 are drawn and labelled "0".
+    The alt text names what each number counts: ``noun`` (singular, plural), by default from
+    the first word of ``unit``, and ``category_label`` before each category when it is a
+    bare number ("Case 1: 2 referrals; case 2: 1 referral"). ``alt_notes`` are sentences
+    added to the alt text (``notes`` go under the chart and into the alt text).
     """
     s = _as_series(counts)
     if _all_zero(s):
-        return no_data_figure(title, subtitle=f"n = 0 {unit}")
+        return no_data_figure(title, subtitle=_n_text(0 if n is None else int(n), unit, threshold))
     sums_to_n = n is None
     n = int(s.sum()) if n is None else int(n)
     hidden = _series_mask(s, threshold, suppressed, sums_to_n)
+    said = [*(n for n in notes if n), *alt_notes]  # for the alt text, besides the numbers
     notes = list(notes)
     if hidden.any():
         notes.append(_suppression_note(threshold))
@@ -1457,12 +1582,15 @@ def plot_counts(
                 show_zero=True,
             )
             ax.set_yticklabels(wrapped)
-    items = ", ".join(
-        f"{lab} {SUPPRESSED_LABEL if h else int(v)}"
-        for lab, v, h in zip(labels, s.to_numpy(), hidden.to_numpy(), strict=True)
+    items = _describe_series(
+        s,
+        hidden,
+        noun or _noun_of(unit),
+        category_label.lower() if vertical and category_label else None,
     )
     what = title[0].lower() + title[1:]
-    alt = f"Bar chart of {what}, {subtitle}. {items}." + _hidden_alt_note(hidden, threshold)
+    extra = "".join(f" {n}" for n in said)
+    alt = f"Bar chart of {what}, {subtitle}. {items}.{extra}" + _hidden_alt_note(hidden, threshold)
     return _attach(page.fig, alt)
 
 
@@ -1583,16 +1711,26 @@ def plot_themes(
 ) -> Figure:
     """Horizontal bars: how many cases each outline-issue theme appears in.
 
-    ``counts``: ``profile.theme_counts()`` (its "cases" column is drawn; themes in its
-    order, zeros kept) or a Series of cases per theme. A case can have several themes, so
+    ``counts``: ``profile.theme_counts()`` (its "cases" column is drawn, themes in its
+    order) or a Series of cases per theme. Themes with no cases are left out, and a caption
+    says so: a row of zeros adds nothing to a chart (the table keeps them). "Other" stays
+    when it is not zero, and the caption explains it. A case can have several themes, so
     the bars do not add up to n; ``n_cases`` is the number of cases audited.
     """
+    s = _as_series(counts, "cases")
+    shown = s[s != 0]
+    notes = ["A case can have several issues, so the bars need not add up to n."]
+    if OTHER_THEME in shown.index:
+        notes.append(f"{OTHER_THEME}: issues that match no theme.")
+    if len(shown) < len(s):
+        notes.append("Themes with no cases are not shown.")
     return plot_counts(
-        _as_series(counts, "cases"),
+        shown,
         title=title,
         unit="cases",
         n=n_cases,
-        notes=["A case can have several issues, so the bars need not add up to n."],
+        noun=("case", "cases"),
+        notes=notes,
         threshold=threshold,
         suppressed=suppressed,
     )
@@ -1626,6 +1764,10 @@ def plot_case_profile(
     ...}``). Categories with 0 are shown ("Not known 0" is a finding about the records).
     ``n_children`` defaults to the largest panel total. n = children. ``suppressed``: a mask
     shaped like ``profile`` (MultiIndex) if the tables' own mask should be reused.
+
+    A panel whose children all fall in one category (ethnicity "Not recorded" for all 10)
+    compares nothing: it is left out, and a caption line (and the alt text) says what it
+    would have shown — "Ethnicity is not shown: not recorded for any child."
     """
     panels = {k: v for k, v in _profile_panels(profile).items() if not _all_zero(v)}
     if not panels:
@@ -1639,10 +1781,20 @@ def plot_case_profile(
         ):
             given = _as_series(suppressed.xs(heading, level=0)).astype(bool)
         hidden[heading] = _series_mask(s, threshold, given, True)
+    left_out = []
+    for heading, s in list(panels.items()):
+        if int((s != 0).sum()) == 1:
+            left_out.append(_single_category_note(heading, s, hidden[heading], n))
+            del panels[heading], hidden[heading]
+    subtitle = _n_text(n, "children", threshold)
+    if not panels:
+        return no_data_figure(
+            title, "Every child is in the same category", subtitle=subtitle, notes=left_out
+        )
     notes = [_suppression_note(threshold)] if any(h.any() for h in hidden.values()) else []
+    notes = left_out + notes
     _, label_w = _row_labels([str(i) for s in panels.values() for i in s.index])
     row_h, head = 0.34, 0.3
-    subtitle = _n_text(n, "children", threshold)
     with mpl.rc_context(STYLE):
         page = _Page(
             title=title,
@@ -1679,20 +1831,30 @@ def plot_case_profile(
                 gid="panel-title",
             )
             top = bottom
-    parts = []
-    for heading, s in panels.items():
-        items = ", ".join(
-            f"{i} {SUPPRESSED_LABEL if h else int(v)}"
-            for i, v, h in zip(s.index, s.to_numpy(), hidden[heading], strict=True)
-        )
-        parts.append(f"{heading}: {items}")
+    parts = [
+        f"{heading} – {_describe_series(s, hidden[heading], ('child', 'children'), sep=', ')}."
+        for heading, s in panels.items()
+    ]
     alt = (
         f"Bar charts of {title[0].lower() + title[1:]}, {subtitle}. "
-        + "; ".join(parts)
-        + "."
+        + " ".join(parts + left_out)
         + _hidden_alt_note(pd.concat(hidden.values()), threshold)
     )
     return _attach(page.fig, alt)
+
+
+def _single_category_note(heading: str, s: pd.Series, hidden: pd.Series, n: int) -> str:
+    """Why a one-category profile panel is not drawn, in words."""
+    category = str(s[s != 0].index[0])
+    count = int(s[category])
+    if count == n:
+        who = "any child" if category in UNRECORDED else "every child"
+    else:
+        who = _count_words(count, bool(hidden[category]), ("child", "children"))
+        who += ", no other category"
+    if category in UNRECORDED:
+        return f"{heading} is not shown: not recorded for {who}."
+    return f"{heading} is not shown: {category} for {who}."
 
 
 # ----------------------------------------------------------------------------------------

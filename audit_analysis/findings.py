@@ -150,7 +150,9 @@ def _grades_sentence(
     given = [g for g in scale.grades if values[g]]
     ungraded, ungraded_hidden = values[NOT_GRADED], NOT_GRADED in hidden
     if not given:
-        return "No audits were graded."
+        # "overall": an audit not graded overall may still grade the key areas (the area
+        # table under the paragraph), so a bare "not graded" would contradict it.
+        return "No audit was graded overall."
     items = [f"{_number(values[g], g in hidden)} {escape_markdown(g)}" for g in given]
     if len(given) == 1 and values[given[0]] == 1 and given[0] not in hidden:
         text = f"The overall grading was {escape_markdown(given[0])}"
@@ -158,7 +160,7 @@ def _grades_sentence(
         text = f"Overall gradings were {join_words(items)}"
     if ungraded:
         noun = count_noun(ungraded, "audit", hidden=ungraded_hidden)
-        text += f"; {noun} {_were(ungraded, ungraded_hidden)} not graded"
+        text += f"; {noun} {_were(ungraded, ungraded_hidden)} not graded overall"
     return text + "."
 
 
@@ -379,6 +381,10 @@ def profile_findings(
 ) -> str:
     """The sample in words: ages, gender, disability and the most frequent themes.
 
+    Up to ``top_themes`` themes are named as the most frequent; themes tied with one
+    another are counted together instead ("5 other themes each appeared in 1 case"), so the
+    text never ranks one theme above another with as many cases.
+
     e.g. "The sample was 10 children aged 2 to 16. By age band: 1 aged 0–4, 4 aged 5–9, …"
     """
     children = len(sorted_case_ids(cases["case_id"]))
@@ -388,19 +394,20 @@ def profile_findings(
     genders = gender_counts(cases)["children"]
     disability = disability_counts(cases)["children"]
     ranked = theme_counts(cases, themes)["cases"]
-    frequent = [t for t, n in ranked.items() if n > 0 and t != OTHER_THEME][:top_themes]
+    frequent, tied = _frequent_themes(ranked, top_themes)
+    named = [*frequent, *tied]
     values: dict[Hashable, int] = {
         **{("age", k): int(n) for k, n in ages.items()},
         **{("gender", k): int(n) for k, n in genders.items()},
         **{("disability", k): int(n) for k, n in disability.items()},
-        **{("theme", t): int(ranked[t]) for t in frequent},
-        **{("without theme", t): children - int(ranked[t]) for t in frequent},
+        **{("theme", t): int(ranked[t]) for t in named},
+        **{("without theme", t): children - int(ranked[t]) for t in named},
     }
     groups = [
         [("age", k) for k in ages.index],
         [("gender", k) for k in genders.index],
         [("disability", k) for k in disability.index],
-        *[[("theme", t), ("without theme", t)] for t in frequent],
+        *[[("theme", t), ("without theme", t)] for t in named],
     ]
     hidden = _hide(values, threshold, groups)
 
@@ -432,15 +439,57 @@ def profile_findings(
         sentences.append("No child had a recorded disability.")
     else:
         sentences.append(f"{count_noun(disabled, 'child', 'children')} had a disability.")
-    if frequent:
-        listed = []
-        for i, t in enumerate(frequent):
-            unit = "" if i else (" case" if values[("theme", t)] == 1 else " cases")
-            if ("theme", t) in hidden:
-                unit = "" if i else " cases"
-            listed.append(f"{escape_markdown(t)} ({number(('theme', t))}{unit})")
-        subject = "theme was" if len(listed) == 1 else "themes were"
-        sentences.append(
-            f"In the outline issues, the most frequent {subject} {join_words(listed)}."
-        )
+    theme_sentence = _themes_sentence(frequent, tied, values, hidden, top_themes)
+    if theme_sentence:
+        sentences.append(theme_sentence)
     return " ".join(sentences)
+
+
+def _frequent_themes(ranked: pd.Series, top: int) -> tuple[list[str], list[str]]:
+    """The themes to name as most frequent, and a group tied with one another after them.
+
+    Up to ``top`` themes with cases ("Other" aside), most first; but a tie is never cut in
+    two: when the last place is shared with themes beyond the cut, the tied themes become
+    the second list (counted, not ranked), and only the themes above them are "most frequent".
+    """
+    present = [(t, int(n)) for t, n in ranked.items() if n > 0 and t != OTHER_THEME]
+    if len(present) > top and top > 0 and present[top][1] == present[top - 1][1]:
+        cut = present[top - 1][1]
+        return [t for t, n in present if n > cut], [t for t, n in present if n == cut]
+    shown = present[:top]
+    if len(shown) > 1 and shown[0][1] == shown[-1][1]:
+        return [], [t for t, _ in shown]  # all alike: none is "most frequent"
+    return [t for t, _ in shown], []
+
+
+def _themes_sentence(
+    frequent: Sequence[str],
+    tied: Sequence[str],
+    values: Mapping[Hashable, int],
+    hidden: set[Hashable],
+    top: int,
+) -> str:
+    def cases(t: str, first: bool) -> str:
+        n, is_hidden = values[("theme", t)], ("theme", t) in hidden
+        if not first:
+            return _number(n, is_hidden)
+        return count_noun(n, "case", hidden=is_hidden)
+
+    parts = []
+    if frequent:
+        listed = [f"{escape_markdown(t)} ({cases(t, i == 0)})" for i, t in enumerate(frequent)]
+        subject = "theme was" if len(listed) == 1 else "themes were"
+        parts.append(f"the most frequent {subject} {join_words(listed)}")
+    if tied:
+        each = cases(tied[0], True)
+        if not frequent and len(tied) > 2 * top:  # too many to list
+            text = f"{len(tied)} themes each appeared in {each}"
+        elif not frequent:
+            text = f"{join_words([escape_markdown(t) for t in tied])} each appeared in {each}"
+        else:
+            others = "1 other theme" if len(tied) == 1 else f"{len(tied)} other themes"
+            text = f"{others} {'appeared' if len(tied) == 1 else 'each appeared'} in {each}"
+        parts.append(text)
+    if not parts:
+        return ""
+    return f"In the outline issues, {'; '.join(parts)}."

@@ -27,6 +27,7 @@ REFERRALS = "referrals.csv"
 RECOMMENDATIONS = "recommendations.csv"
 COMMENTARY = "commentary.md"
 THEMES = "themes.yaml"
+PUBLICATION_COMMENTARY = "commentary-publication.md"
 RETURNS_DIR = "returns"
 
 ROW = "_row"
@@ -146,6 +147,7 @@ class RawAudit:
     tables: dict[str, list[RawTable]]
     commentary: str
     problems: list[Problem]
+    publication_commentary: str | None = None
 
 
 def match_headers(
@@ -344,9 +346,11 @@ def file_hashes(audit_dir: Path) -> dict[str, str]:
     for path in sorted(
         p for p in audit_dir.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))
     ):
-        hashes[path.relative_to(audit_dir).as_posix()] = hashlib.sha256(
-            path.read_bytes()
-        ).hexdigest()
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            digest = f"unreadable: {exc.strerror or exc}"
+        hashes[path.relative_to(audit_dir).as_posix()] = digest
     return hashes
 
 
@@ -418,6 +422,11 @@ def read_raw_audit(audit_dir: Path) -> RawAudit:
                 COMMENTARY, "not found; the board paper will show placeholders for the narrative"
             )
         )
+    publication_commentary = None
+    if (audit_dir / PUBLICATION_COMMENTARY).exists():
+        text, more = read_text_file(audit_dir / PUBLICATION_COMMENTARY, PUBLICATION_COMMENTARY)
+        problems += more
+        publication_commentary = text
     if (audit_dir / THEMES).exists():
         problems += _theme_problems(audit_dir / THEMES)
     no_returns = config is not None and not any(len(t.frame) for t in tables[SUBMISSIONS])
@@ -430,7 +439,9 @@ def read_raw_audit(audit_dir: Path) -> RawAudit:
                 accepted="one row per (case, agency) return",
             )
         )
-    return RawAudit(audit_id, audit_dir, config, tables, commentary, problems)
+    return RawAudit(
+        audit_id, audit_dir, config, tables, commentary, problems, publication_commentary
+    )
 
 
 __all__ = [

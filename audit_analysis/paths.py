@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -57,8 +57,22 @@ class AuditPaths:
     def returns(self) -> Path:
         return self.raw / "returns"
 
-    def paper(self, suffix: str, publication: bool = False) -> Path:
-        stem = f"{self.audit_id}-board-paper" + ("-publication" if publication else "")
+    @property
+    def publication_outputs(self) -> Path:
+        """The publication version is built apart, so its figures never mix with the internal ones."""
+        return self.outputs / "publication"
+
+    def for_version(self, publication: bool) -> AuditPaths:
+        """These paths with `outputs` pointing at the internal or the publication version's folder."""
+        return replace(self, outputs=self.publication_outputs) if publication else self
+
+    def paper(self, suffix: str, publication: bool = False, draft: bool = False) -> Path:
+        """The paper's file: drafts are named apart so a draft never replaces the board's copy."""
+        stem = (
+            f"{self.audit_id}-board-paper"
+            + ("-publication" if publication else "")
+            + ("-draft" if draft else "")
+        )
         return self.outputs / f"{stem}.{suffix}"
 
 

@@ -25,7 +25,7 @@ from .cleaning import (
     CleanAudit,
 )
 from .config import AuditConfig, parse_config
-from .loading import THEMES, file_hashes
+from .loading import PUBLICATION_COMMENTARY, THEMES, file_hashes
 from .paths import AuditPaths, building
 from .problems import AuditDataError, errors_in, render_json, render_text
 from .profile import load_themes
@@ -123,6 +123,19 @@ def schemas(config: AuditConfig) -> dict[str, pa.DataFrameSchema]:
     }
 
 
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def _defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text typed as '=HYPERLINK(…)' must stay text when an analyst opens the CSV in Excel (OWASP)."""
+    out = frame.copy()
+    for column in [c for c in out.columns if pd.api.types.is_string_dtype(out[c])]:
+        out[column] = out[column].map(
+            lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class ProcessedAudit:
     """An audit's processed tables and settings, as the analysis and notebooks use them."""
@@ -137,6 +150,7 @@ class ProcessedAudit:
     commentary: str
     manifest: dict
     themes: dict[str, tuple[str, ...]] | None = None
+    publication_commentary: str | None = None
 
     @property
     def audit_id(self) -> str:
@@ -154,12 +168,16 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
     with building(paths.processed) as staging:
         for name, frame in clean.tables().items():
             valid = checks[name].validate(frame, lazy=True)
-            out = valid.copy()
+            out = _defuse_formulas(valid)
             if name == "referrals":
                 out["date"] = out["date"].dt.strftime("%Y-%m-%d")
             out.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
         (staging / CONFIG_COPY).write_bytes((paths.raw / CONFIG_COPY).read_bytes())
         (staging / COMMENTARY_COPY).write_text(clean.commentary, encoding="utf-8")
+        if clean.publication_commentary is not None:
+            (staging / PUBLICATION_COMMENTARY).write_text(
+                clean.publication_commentary, encoding="utf-8"
+            )
         if (paths.raw / THEMES).is_file():
             (staging / THEMES).write_bytes((paths.raw / THEMES).read_bytes())
         (staging / REPORT_TEXT).write_text(
@@ -205,6 +223,11 @@ def read_processed(paths: AuditPaths) -> ProcessedAudit:
         commentary=(folder / COMMENTARY_COPY).read_text(encoding="utf-8"),
         manifest=json.loads((folder / MANIFEST).read_text(encoding="utf-8")),
         themes=load_themes(folder / THEMES) if (folder / THEMES).is_file() else None,
+        publication_commentary=(
+            (folder / PUBLICATION_COMMENTARY).read_text(encoding="utf-8")
+            if (folder / PUBLICATION_COMMENTARY).is_file()
+            else None
+        ),
         **frames,
     )
 

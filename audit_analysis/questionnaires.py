@@ -632,12 +632,12 @@ def _find_return(
 def _header_row(sheet: _Sheet, spec: TableSpec, label: str) -> _Found | None:
     """The row matching most contract columns, if it has a case id and two more.
 
-    A second column of evidence (a 'Comments' or 'Notes' column added beside the table,
-    or two columns for one area's evidence) is read as evidence too, its text after the
-    first column's, with a warning naming its cell: evidence is free text, so two columns
-    of it join without choosing between them, and refusing the whole return over an
-    agency's extra comments would lose more than it protects. Two columns for anything
-    else (two Status or two Overall columns) stay an error, which names the cell.
+    A second column of overall evidence (a 'Comments' or 'Notes' column added beside the
+    table) is read as evidence too, its text after the Evidence column's, with a warning
+    naming its cell: evidence is free text, so the two join without choosing between them,
+    and refusing the whole return over an agency's extra comments would lose more than it
+    protects. Two columns for anything else (two Status or Overall columns, or two for one
+    area's evidence, as for CSVs) stay an error; every header problem names its cell.
     """
     best: _Found | None = None
     for number, headers in enumerate(sheet.rows[:HEADER_SEARCH_ROWS], start=1):
@@ -688,29 +688,22 @@ def _at_cells(
 
 
 def _extra_evidence(found: _Found, label: str) -> list[Problem]:
-    """A warning per evidence column after the first for the same thing (see _header_row)."""
-    keys = {pos: key for pos, key in found.positions.items() if key == "evidence"}
-    keys |= {pos: f"evidence:{area}" for pos, area in found.evidence.items()}
-    keys |= dict.fromkeys(found.extra_evidence, "evidence")
-    first: dict[str, int] = {}
-    problems = []
-    for pos in sorted(keys):
-        if keys[pos] not in first:
-            first[keys[pos]] = pos
-            continue
-        earlier = first[keys[pos]]
-        problems.append(
-            warning(
-                label,
-                "a second evidence column: its text is read as evidence too, after the text in "
-                f"'{found.headers[earlier].strip()}' (column {get_column_letter(earlier + 1)})",
-                value=found.headers[pos],
-                sheet=found.sheet.title,
-                cell=f"{get_column_letter(pos + 1)}{found.header_row}",
-                accepted="evidence written in the questionnaire's evidence columns",
-            )
+    """A warning per overall evidence column after the first (see _header_row)."""
+    if not found.extra_evidence:
+        return []
+    earlier = next(pos for pos, key in found.positions.items() if key == "evidence")
+    return [
+        warning(
+            label,
+            "a second evidence column: its text is read as evidence too, after the text in "
+            f"'{found.headers[earlier].strip()}' (column {get_column_letter(earlier + 1)})",
+            value=found.headers[pos],
+            sheet=found.sheet.title,
+            cell=f"{get_column_letter(pos + 1)}{found.header_row}",
+            accepted="evidence written in the questionnaire's evidence columns",
         )
-    return problems
+        for pos in found.extra_evidence
+    ]
 
 
 def cell_text(value: object) -> str:

@@ -20,12 +20,20 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import disclosure, figures, findings, grading, profile, referrals
-from .commentary import commentary_markdown, parse_commentary, require_complete
+from .commentary import (
+    PUBLICATION_FILE,
+    MissingCommentaryError,
+    commentary_markdown,
+    heading_of,
+    parse_commentary,
+    require_complete,
+    sections_with_small_numbers,
+)
 from .config import MULTI_AGENCY
 from .paths import Workspace
 from .pipeline import load
 from .processed import ProcessedAudit
-from .vocabulary import STATUS_LABELS
+from .vocabulary import OVERALL, STATUS_LABELS
 
 PAPER_MIME = "application/vnd.audit-analysis.paper+json"
 SUPPRESSED = disclosure.MARKER
@@ -78,7 +86,18 @@ class BoardPaper:
         self.scale = self.config.scale
         self.agencies = list(self.config.agency_names)
         self.threshold = self.config.disclosure_threshold if self.publication else None
-        self.commentary = parse_commentary(self.audit.commentary, self.config)
+        if self.publication and self.threshold is None:
+            raise ValueError(
+                f"{self.config.id}: a publication version needs disclosure_threshold in "
+                "audit.yaml (e.g. 5, the DfE convention): without it no small number is hidden"
+            )
+        text = self.audit.commentary
+        if self.publication and self.audit.publication_commentary is not None:
+            text = self.audit.publication_commentary
+        self.commentary = parse_commentary(text, self.config)
+        self.disclosive = (
+            sections_with_small_numbers(self.commentary, self.threshold) if self.publication else {}
+        )
         present = set(self.audit.returns["agency"])
         self.agencies_with_returns = [a for a in self.agencies if a in present]
         self.case_ids = list(self.audit.cases["case_id"])
@@ -95,6 +114,7 @@ class BoardPaper:
             "period": format_period(config.period.start, config.period.end),
             "author": config.author or "",
             "run_date": self.run_date.isoformat(),
+            "report_date": config.report_date.isoformat() if config.report_date else "",
             "protective_marking": config.protective_marking,
             "publication": self.publication,
             "disclosure_threshold": self.threshold,
@@ -107,27 +127,64 @@ class BoardPaper:
         return Workspace.at(self.root).audit(self.config.id).outputs
 
     def require_commentary(self) -> None:
-        """For a final board paper: fail, naming every missing commentary section."""
+        """For a final board paper: fail, naming every missing section, and in a publication
+        version every section that would print a small number."""
         require_complete(self.config.id, self.commentary, self.agencies_with_returns)
+        if self.disclosive:
+            listed = "; ".join(
+                f"{heading_of(k)} ({', '.join(v[:3])})" for k, v in self.disclosive.items()
+            )
+            raise MissingCommentaryError(
+                self.config.id,
+                [],
+                f"{self.config.id}: the commentary prints numbers from 1 to {self.threshold} in: "
+                f"{listed}. Write a publication version in {PUBLICATION_FILE} without them.",
+            )
 
     # -- helpers -------------------------------------------------------------------------
     def _commentary(self, key: str) -> Markdown:
-        return Markdown(commentary_markdown(self.commentary, key))
+        text = commentary_markdown(self.commentary, key)
+        if key in self.disclosive:
+            text = (
+                f"**Disclosure check:** this commentary prints small numbers "
+                f"({_md(', '.join(self.disclosive[key][:5]))}); write a publication version in "
+                f"`{PUBLICATION_FILE}` before publishing.\n\n" + text
+            )
+        return Markdown(text)
+
+    def _optional_commentary(self, key: str) -> list[Block]:
+        return [self._commentary(key)] if self.commentary.get(key) else []
+
+    def _n(self, count: int, noun: str) -> str:
+        """'n = 3 audits', or 'n = c' in a publication version when the count is small."""
+        if disclosure.is_small(count, self.threshold):
+            return f"n = {SUPPRESSED}"
+        return f"n = {findings.count_noun(count, noun)}"
 
     def _suppressed(self, table: pd.DataFrame, **kwargs) -> pd.DataFrame:
         return disclosure.suppress(table, self.threshold, **kwargs)
 
-    def _suppression_note(self) -> str:
-        return disclosure.suppression_note(self.threshold) if self.threshold else ""
+    def _suppression_note(self, table: pd.DataFrame | None = None) -> str:
+        if not self.threshold:
+            return ""
+        if table is not None and not (table.astype(str) == SUPPRESSED).to_numpy().any():
+            return ""
+        return disclosure.suppression_note(self.threshold)
+
+    def _table(self, frame: pd.DataFrame, name: str, caption: str, **kwargs) -> Table:
+        return Table(frame, name, caption, note=self._suppression_note(frame), **kwargs)
 
     # -- parts, in report order ----------------------------------------------------------
     def introduction(self) -> list[Block]:
         config = self.config
+        returned = grading.return_rates(self.audit.returns, self.agencies)
+        submitting = int(((returned["submitted"] + returned["incomplete"]) > 0).sum())
         facts = (
             f"**Board:** {_md(config.board)}  \n**Theme:** {_md(config.theme)}  \n"
             f"**Audit period:** {format_period(config.period.start, config.period.end)}  \n"
             f"**Cases audited:** {len(self.case_ids)}  \n"
-            f"**Agencies taking part:** {len(self.agencies)} ({len(self.agencies_with_returns)} with returns)"
+            f"**Agencies taking part:** {len(self.agencies)}, of which "
+            f"{submitting} submitted audits"
         )
         return [Markdown("## Introduction"), Markdown(facts), self._commentary("introduction")]
 
@@ -135,7 +192,7 @@ class BoardPaper:
         cases = self.audit.cases
         profile_table = profile.case_profile(cases)
         themes = profile.theme_counts(cases, self.audit.themes)
-        blocks: list[Block] = [
+        return [
             Markdown("## Audit sample"),
             self._commentary("audit_sample"),
             Markdown(
@@ -154,19 +211,23 @@ class BoardPaper:
                 "issue-themes",
             ),
         ]
-        return blocks
 
     def methodology(self) -> list[Block]:
+        gradings, areas = self.audit.gradings, self.config.areas
         rates = grading.return_rates(self.audit.returns, self.agencies, totals=True)
         shown = rates[["expected", "submitted", "incomplete", "not_submitted", "no_involvement"]]
         shown = shown.rename(columns={"expected": "Returns expected", **STATUS_LABELS})
-        graded = grading.graded_share(
-            self.audit.gradings, self.agencies, self.config.areas, self.scale
+        statuses = list(shown.columns[1:])
+        graded = grading.graded_share(gradings, self.agencies, areas, self.scale)
+        graded_mask = grading.graded_share_mask(
+            gradings, self.agencies, areas, self.scale, self.threshold
         )
+        expected = int(rates.loc[grading.ALL_AGENCIES, "expected"])
         return [
             Markdown("## Methodology"),
             self._commentary("methodology"),
             Markdown("### Returns and completion"),
+            *self._optional_commentary("returns"),
             Chart(
                 figures.plot_returns(
                     grading.return_rates(self.audit.returns, self.agencies),
@@ -174,16 +235,16 @@ class BoardPaper:
                 ),
                 "returns",
             ),
-            Table(
+            self._table(
                 self._suppressed(
-                    shown, columns=list(shown.columns[1:]), row_groups=[list(shown.columns[1:])]
+                    shown, row_groups=[statuses], total_row=grading.ALL_AGENCIES, column_totals=True
                 ),
                 "returns",
-                f"Returns per agency (n = {int(rates.loc[grading.ALL_AGENCIES, 'expected'])} returns)",
-                note=self._suppression_note(),
+                f"Returns per agency, by status ({self._n(expected, 'return')}, "
+                "including returns where the agency had no involvement)",
             ),
-            Table(
-                graded,
+            self._table(
+                disclosure.apply_mask(graded, graded_mask),
                 "graded-share",
                 "Share of returns (submitted or incomplete) carrying a grade, by agency and key area",
                 percent=True,
@@ -204,7 +265,7 @@ class BoardPaper:
         share_mask = grading.good_or_better_share_mask(
             gradings, self.agencies, self.config.areas, self.scale, self.threshold
         )
-        n_graded = int(table.loc[grading.ALL_AGENCIES, list(self.scale.all_grades)].sum())
+        audits = int(table.loc[grading.ALL_AGENCIES, list(self.scale.all_grades)].sum())
         return [
             Markdown("## Overall gradings"),
             Markdown(
@@ -212,31 +273,27 @@ class BoardPaper:
                     gradings, self.agencies, self.scale, threshold=self.threshold
                 )
             ),
+            *self._optional_commentary("overall_gradings"),
             Chart(
                 figures.plot_overall_grades(
                     chart_table, self.scale, threshold=self.threshold, suppressed=chart_mask
                 ),
                 "overall-grades",
             ),
-            Table(
+            self._table(
                 disclosure.apply_mask(table, mask),
                 "overall-grades",
-                f"Overall grades by agency (n = {n_graded} audits)",
-                note=self._suppression_note(),
+                f"Overall grades by agency ({self._n(audits, 'audit')})",
             ),
             Markdown("### Grades by key area"),
+            *self._optional_commentary("key_areas"),
             Chart(
                 figures.plot_area_grades(
                     areas, self.scale, areas=self.config.areas, threshold=self.threshold
                 ),
                 "area-grades",
             ),
-            Table(
-                self._suppressed(areas),
-                "area-grades",
-                "Grades by key area, all agencies",
-                note=self._suppression_note(),
-            ),
+            self._table(self._suppressed(areas), "area-grades", "Grades by key area, all agencies"),
             Chart(
                 figures.plot_share_heatmap(
                     share,
@@ -251,15 +308,16 @@ class BoardPaper:
         ]
 
     def coherence(self) -> list[Block]:
-        grid = grading.case_agency_grid(self.audit.gradings, self.agencies, case_ids=self.case_ids)
         if self.publication:
             return []
+        grid = grading.case_agency_grid(self.audit.gradings, self.agencies, case_ids=self.case_ids)
         return [
             Markdown("### Coherence across agencies"),
             Markdown(
                 "Which agencies knew each child, and how each graded its own work: "
-                "rows are cases, columns agencies."
+                "rows are agencies, columns cases."
             ),
+            *self._optional_commentary("coherence"),
             Chart(figures.plot_case_grid(grid, self.scale), "case-agency-grid"),
         ]
 
@@ -276,13 +334,13 @@ class BoardPaper:
         areas = grading.area_grade_distribution(
             gradings, self.config.areas, self.scale, agency=agency
         )
-        if int(areas.to_numpy().sum()):
+        audits = int(areas.iloc[-1].sum())
+        if audits:
             blocks.append(
-                Table(
+                self._table(
                     self._suppressed(areas),
                     f"areas-{_slug(agency)}",
-                    f"{agency}: grades by key area (n = {int(areas.loc[areas.index[-1]].sum())} audits)",
-                    note=self._suppression_note(),
+                    f"{agency}: grades by key area ({self._n(audits, 'audit')})",
                 )
             )
         blocks.append(self._commentary(f"agency:{agency}"))
@@ -294,26 +352,21 @@ class BoardPaper:
         blocks: list[Block] = [Markdown("## Agencies' practice")]
         for agency in self.agencies_with_returns:
             blocks.extend(self.agency(agency))
-        without = grading.agencies_without_returns(self.audit.returns, self.agencies)
-        if without:
-            blocks.append(
-                Markdown(
-                    "Agencies taking part with no returns (no contact with the sample in the period): "
-                    + _md(findings.join_words(without))
-                    + "."
-                )
-            )
         return blocks
 
     def _evidence(self, agency: str) -> list[Block]:
+        """The returns' own words, grouped so identical notes on several cases appear once."""
         evidence = self.audit.evidence
         rows = evidence[evidence["agency"] == agency]
         if rows.empty:
             return []
-        lines = [
-            f"- **Case {_md(r.case_id)}, {_md(self.config.area_label(r.area))}:** {_md(r.text)}"
-            for r in rows.itertuples()
-        ]
+        lines = []
+        for (area, text), group in rows.groupby(["area", "text"], sort=False):
+            cases = findings.join_words(list(group["case_id"]))
+            label = f"Case{'s' if len(group) > 1 else ''} {cases}"
+            if area != OVERALL.key:
+                label += f", {self.config.area_label(area)}"
+            lines.append(f"- **{_md(label)}:** {_md(text)}")
         return [
             Markdown("**Evidence from the returns** (internal version only)\n\n" + "\n".join(lines))
         ]
@@ -340,6 +393,7 @@ class BoardPaper:
         return [
             Markdown("## Appendix 1: Referral history"),
             Markdown(findings.referral_findings(refs, self.case_ids, threshold=self.threshold)),
+            *self._optional_commentary("referral_history"),
             Chart(
                 figures.plot_referrals_per_case(per_case, threshold=self.threshold),
                 "referrals-before-per-case",
@@ -361,16 +415,20 @@ class BoardPaper:
         table = pd.DataFrame(
             {
                 "Case": cases["case_id"],
-                "Age and gender": cases["age"].astype("string").fillna("?")
-                + " "
-                + cases["gender"].str[0],
+                "Age": cases["age"].astype("string").fillna("not known"),
+                "Gender": cases["gender"],
                 "Outline issues": cases["issues"],
             }
         ).set_index("Case")
         return [
             Markdown("## Appendix 2: Case outlines"),
-            Table(table, "case-outlines", "Case outlines"),
+            Table(table, "case-outlines", f"The {findings.count_noun(len(cases), 'case')} sampled"),
         ]
+
+    def glossary(self) -> list[Block]:
+        if self.commentary.get("glossary") is None:
+            return []
+        return [Markdown("## Glossary"), self._commentary("glossary")]
 
     # -- working detail for the auditor (notebooks 02 and 03, not the paper) ------------
     def grading_detail(self) -> list[Block]:
@@ -442,6 +500,7 @@ class BoardPaper:
             self.recommendations(),
             self.referral_history(),
             self.case_outlines(),
+            self.glossary(),
         ]
 
 
@@ -472,6 +531,12 @@ def open_paper(
     if final:
         paper.require_commentary()
     return paper
+
+
+def _percent(value: object) -> object:
+    if isinstance(value, str):
+        return value
+    return "–" if pd.isna(value) else f"{value:.0%}"
 
 
 def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
@@ -508,7 +573,7 @@ def table_html(table: Table) -> str:
     if frame.index.name and not isinstance(frame.columns, pd.MultiIndex):
         frame.columns.name, frame.index.name = frame.index.name, None
     if table.percent:
-        frame = frame.apply(lambda col: col.map(lambda v: "–" if pd.isna(v) else f"{v:.0%}"))
+        frame = frame.apply(lambda col: col.map(_percent))
     body = frame.to_html(escape=True, border=0, na_rep="–", classes="audit-table")
     caption = f"<caption>{html.escape(table.caption)}</caption>"
     body = body.replace(">", ">" + caption, 1)

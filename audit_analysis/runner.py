@@ -205,8 +205,11 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         bar.advance(steps - done)
         return RunResult(audit_id, False, time.monotonic() - started, error=error, **where)
 
+    paths = paths.for_version(options.publication)
     try:
         clean(paths)
+        if options.final or options.publication:
+            _check_paper(workspace, audit_id, options)
         with building(paths.outputs) as staging:
             staged = dataclasses.replace(paths, outputs=staging)
             parameters = {
@@ -226,7 +229,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
             bar.start(f"{audit_id}: exporting the board paper")
             html, pdf = _export(staged, options, paths)
             produced = _hashes(staging)
-            _carry_over(paths, staging, options.publication)
+            _carry_over(paths, staging, options.publication, not options.final)
             _write_manifest(staged, paths, parameters, options, produced)
     except AuditDataError as exc:
         report = render_text(audit_id, exc.problems).rstrip()
@@ -243,6 +246,20 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         html=paths.outputs / html.name,
         pdf=paths.outputs / pdf.name if pdf else None,
     )
+
+
+def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None:
+    """What would stop the paper (missing commentary in a final one, no disclosure threshold
+    for a publication) fails at once, not after the notebooks have run."""
+    from .commentary import MissingCommentaryError
+    from .report import open_paper
+
+    try:
+        open_paper(
+            audit_id, str(workspace.root), publication=options.publication, final=options.final
+        )
+    except (MissingCommentaryError, ValueError) as exc:
+        raise _Failure(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths) -> None:
@@ -296,8 +313,9 @@ def _keep_failed(paths: AuditPaths, name: str, data: str | bytes) -> Path:
 def _export(staged: AuditPaths, options: _Options, paths: AuditPaths) -> tuple[Path, Path | None]:
     """The board paper, from the last notebook (the overview report)."""
     notebook = staged.notebooks / options.notebooks[-1].name
-    html = staged.paper("html", options.publication)
-    pdf = staged.paper("pdf", options.publication) if options.pdf else None
+    draft = not options.final
+    html = staged.paper("html", options.publication, draft)
+    pdf = staged.paper("pdf", options.publication, draft) if options.pdf else None
     try:
         with _EXPORT_LOCK:
             export_board_paper(notebook, html, pdf, draft=not options.final)
@@ -313,8 +331,8 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _mode(publication: bool) -> str:
-    return "publication" if publication else "internal"
+def _mode(publication: bool, draft: bool = False) -> str:
+    return ("publication" if publication else "internal") + ("-draft" if draft else "")
 
 
 def read_manifest(outputs: Path) -> dict:
@@ -341,7 +359,7 @@ def _write_manifest(
     """Record what made this paper; keep the other paper's entry, minus files this run replaced."""
     processed = json.loads((paths.processed / PROCESSED_MANIFEST).read_text(encoding="utf-8"))
     entry = {
-        "paper": staged.paper("html", options.publication).name,
+        "paper": staged.paper("html", options.publication, not options.final).name,
         "run_date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "code_version": __version__,
         "inputs": processed["inputs"],
@@ -349,28 +367,29 @@ def _write_manifest(
         "parameters": parameters,
         "files": produced,
     }
-    papers = {_mode(options.publication): entry}
-    other = _mode(not options.publication)
-    previous = read_manifest(paths.outputs).get("papers", {}).get(other)
-    if previous is not None and (staged.outputs / previous.get("paper", "")).is_file():
+    this = _mode(options.publication, not options.final)
+    papers = {this: entry}
+    for mode, previous in read_manifest(paths.outputs).get("papers", {}).items():
+        if mode == this or not (staged.outputs / previous.get("paper", "")).is_file():
+            continue
         carried = {
             name: sha
             for name, sha in previous.get("files", {}).items()
             if name not in produced and (staged.outputs / name).is_file()
         }
-        papers[other] = previous | {"files": carried}
+        papers[mode] = previous | {"files": carried}
     manifest = {"audit_id": paths.audit_id, "papers": dict(sorted(papers.items()))}
     write_atomic(staged.outputs / MANIFEST, json.dumps(manifest, indent=2) + "\n")
 
 
-def _carry_over(paths: AuditPaths, staging: Path, publication: bool) -> None:
+def _carry_over(paths: AuditPaths, staging: Path, publication: bool, draft: bool) -> None:
     """Copy in what this run does not make: questionnaires, the other mode's paper, …
 
     This mode's paper is not carried, so a run without PDF drops a PDF that no longer matches.
     """
     if not paths.outputs.is_dir():
         return
-    own_paper = (paths.paper(suffix, publication).name for suffix in ("html", "pdf"))
+    own_paper = (paths.paper(suffix, publication, draft).name for suffix in ("html", "pdf"))
     made = {*RUN_PRODUCTS, MANIFEST, FAILED, *own_paper}
     for item in paths.outputs.iterdir():
         if item.name in made or (staging / item.name).exists():
@@ -381,14 +400,26 @@ def _carry_over(paths: AuditPaths, staging: Path, publication: bool) -> None:
             shutil.copy2(item, staging / item.name)
 
 
-def paper_state(paths: AuditPaths, publication: bool = False, inputs: dict | None = None) -> str:
+def paper_state(
+    paths: AuditPaths, publication: bool = False, inputs: dict | None = None, draft: bool = False
+) -> str:
     """current when the paper was made from today's raw inputs by this code version."""
-    entry = read_manifest(paths.outputs).get("papers", {}).get(_mode(publication))
-    if entry is None or not paths.paper("html", publication).is_file():
+    version = paths.for_version(publication)
+    entry = read_manifest(version.outputs).get("papers", {}).get(_mode(publication, draft))
+    if entry is None or not version.paper("html", publication, draft).is_file():
         return MISSING
     inputs = file_hashes(paths.raw) if inputs is None else inputs
     same = entry.get("inputs") == inputs and entry.get("code_version") == __version__
     return CURRENT if same else STALE
+
+
+def _best_state(paths: AuditPaths, publication: bool, inputs: dict) -> str:
+    """The board's (final) paper when there is one, else the draft."""
+    final = paper_state(paths, publication, inputs)
+    if final != MISSING:
+        return final
+    draft = paper_state(paths, publication, inputs, draft=True)
+    return draft if draft == MISSING else f"{draft} (draft)"
 
 
 def processed_state(paths: AuditPaths) -> str:
@@ -407,8 +438,8 @@ def audit_states(workspace: Workspace) -> list[AuditState]:
             AuditState(
                 audit_id,
                 processed=processed_state(paths),
-                internal=paper_state(paths, False, inputs),
-                publication=paper_state(paths, True, inputs),
+                internal=_best_state(paths, False, inputs),
+                publication=_best_state(paths, True, inputs),
             )
         )
     return states

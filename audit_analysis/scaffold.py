@@ -155,9 +155,9 @@ class InvalidAuditIdError(ValueError):
 
 
 def check_audit_id(audit_id: str) -> str:
-    if not AUDIT_ID.fullmatch(audit_id):
+    if not AUDIT_ID.fullmatch(audit_id) or len(audit_id) > 64:
         raise InvalidAuditIdError(
-            f"'{audit_id}' is not a valid audit id: use lowercase letters, digits and hyphens, "
+            f"'{audit_id}' is not a valid audit id: use up to 64 lowercase letters, digits and hyphens, "
             "e.g. croydon-2026-neglect"
         )
     return audit_id
@@ -198,7 +198,7 @@ def audit_yaml(
         for name, aliases in AGENCIES
     )
     return CONFIG_TEMPLATE.format(
-        audit_id=audit_id,
+        audit_id=_quoted(audit_id),
         title=_quoted(title or "[Title of the audit]"),
         board=_quoted(board or "[Name of the safeguarding children partnership]"),
         theme=_quoted("[theme]"),

@@ -44,7 +44,7 @@ def papers(tmp_path_factory):
     workspace = make_workspace(root, REFERENCE_AUDIT, SAMPLE_AUDIT)
     shutil.copytree(PROJECT / "notebooks", root / "notebooks")
     results = run_audits(
-        workspace, [REFERENCE_AUDIT.name, SAMPLE_AUDIT.name], jobs=2, progress=False
+        workspace, [REFERENCE_AUDIT.name, SAMPLE_AUDIT.name], jobs=2, final=True, progress=False
     )
     publication = run_audits(workspace, [SAMPLE_AUDIT.name], publication=True, progress=False)
     for result in [*results, *publication]:
@@ -105,6 +105,7 @@ def test_run_leaves_paper_notebooks_figures_and_manifest(papers):
     outputs = papers.audit(REFERENCE_AUDIT.name).outputs
     assert (outputs / f"{REFERENCE_AUDIT.name}-board-paper.html").is_file()
     assert (outputs / f"{REFERENCE_AUDIT.name}-board-paper.pdf").is_file()
+    assert not (outputs / f"{REFERENCE_AUDIT.name}-board-paper-draft.html").exists()
     executed = sorted(p.name for p in (outputs / "notebooks").glob("*.ipynb"))
     assert executed == sorted(p.name for p in (PROJECT / "notebooks").glob("0*.ipynb"))
     nb = json.loads((outputs / "notebooks" / "04_board_paper.ipynb").read_text())
@@ -170,13 +171,15 @@ def test_second_audit_on_the_five_point_scale(papers):
 def test_publication_version_suppresses_small_numbers_and_leaves_out_evidence(papers):
     paths = papers.audit(SAMPLE_AUDIT.name)
     internal = paths.paper("html").read_text()
-    published = paths.paper("html", publication=True).read_text()
+    published_paths = paths.for_version(publication=True)
+    published = published_paths.paper("html", publication=True, draft=True).read_text()
     assert "Evidence from the returns" in internal
     assert "Evidence from the returns" not in published
     assert ">c<" in published
     assert "Appendix 2" not in published
     text = "\n".join(
-        p.extract_text() for p in PdfReader(paths.paper("pdf", publication=True)).pages
+        p.extract_text()
+        for p in PdfReader(published_paths.paper("pdf", publication=True, draft=True)).pages
     )
     assert "OFFICIAL-SENSITIVE" in text
 
@@ -192,7 +195,9 @@ def test_final_export_fails_naming_missing_commentary_and_keeps_old_outputs(tmp_
 
     assert not result.ok
     summary = result.summary()
-    assert "04_board_paper.ipynb" in summary
+    assert "MissingCommentaryError" in summary
     assert "Methodology" in summary and "Limitations" in summary
+    assert result.seconds < 30  # checked before any notebook runs
     assert (outputs / "previous.txt").read_text() == "an earlier run"
     assert not workspace.audit(MINIMAL_AUDIT.name).paper("html").exists()
+    assert not (outputs / "notebooks").exists()

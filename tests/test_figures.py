@@ -71,6 +71,13 @@ def containers(ax) -> dict[str, BarContainer]:
     return {c.get_label(): c for c in ax.containers if isinstance(c, BarContainer)}
 
 
+def notes_of(fig) -> list[str]:
+    """The caption lines under a chart, top to bottom, each on one line."""
+    notes = [t for t in fig.texts if t.get_gid() == "note"]
+    notes.sort(key=lambda t: -t.get_position()[1])
+    return [t.get_text().replace("\n", " ") for t in notes]
+
+
 def count_labels(ax) -> list[str]:
     return [t.get_text() for t in ax.texts if t.get_gid() == "count"]
 
@@ -240,8 +247,12 @@ def test_area_chart_labels_keys_and_counts_audits():
     ax = bar_axes(fig)
     labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
     assert labels == [a.label for a in DEFAULT_KEY_AREAS[:3]] + ["Overall"]
-    assert subtitle(fig).startswith("n = 10 audits, each graded in 4 key areas")
+    # Six key areas plus overall in the paper: Overall is not counted as a key area.
+    assert subtitle(fig).startswith("n = 10 audits, each covering 3 key areas and overall")
+    assert "4 key areas" not in fig.alt_text and "graded in" not in fig.alt_text
     assert [p.get_width() for p in containers(ax)["Good"].patches] == [5, 6, 4, 3]
+    without_overall = F.plot_area_grades(table.iloc[:3])
+    assert subtitle(without_overall).startswith("n = 10 audits, each covering 3 key areas ·")
 
 
 # ---------------------------------------------------------------------------- suppression
@@ -287,6 +298,25 @@ def test_counts_chart_under_suppression_and_zero_labels():
     assert heights == [9, 5, 0, 5]
     assert count_labels(ax) == ["9", "c", "0", "c"]
     assert subtitle(fig) == "n = 19 referrals for 4 cases"
+    assert "Case 1: 9 referrals; case 2: c referrals; case 3: no referrals;" in fig.alt_text
+
+
+def test_single_series_alt_texts_say_what_the_numbers_count():
+    per_case = pd.DataFrame(
+        {"referrals": [2, 1, 0]}, index=pd.Index(["1", "2", "3"], name="case_id")
+    )
+    alt = F.plot_referrals_per_case(per_case).alt_text
+    assert alt == (
+        "Bar chart of referrals received before the audit period, by case, "
+        "n = 3 referrals for 3 cases. "
+        "Case 1: 2 referrals; case 2: 1 referral; case 3: no referrals."
+    )
+    categories = F.plot_referral_categories(pd.Series({"Neglect": 9, "Missing": 1}))
+    assert "n = 10 referrals. Neglect: 9 referrals; Missing: 1 referral." in categories.alt_text
+    outcomes = F.plot_referral_outcomes(pd.Series({"No further action": 8}))
+    assert "No further action: 8 referrals." in outcomes.alt_text
+    themes = F.plot_themes(pd.Series({"Domestic abuse": 6, "Housing": 1}), n_cases=10)
+    assert "Domestic abuse: 6 cases; Housing: 1 case." in themes.alt_text
 
 
 # ---------------------------------------------------------------------------- heatmap
@@ -311,8 +341,52 @@ def test_heatmap_cells_are_coloured_by_share_and_nan_says_no_data():
     assert to_hex(patches[(0, 0)].get_facecolor()) == to_hex(F.SHARE_CMAP(0.5))
     assert patches[(1, 0)].get_gid() == "no-data"
     assert to_hex(patches[(1, 0)].get_facecolor()) == "#ffffff"
-    assert subtitle(fig).startswith("n = 38 graded audits")
+    # n counts grades (an audit grades several areas), never "graded audits".
+    assert subtitle(fig) == "n = 38 grades in 2 key areas and overall, from 2 agencies"
     assert any("no graded audit" in t.get_text() for t in fig.texts if t.get_gid() == "note")
+    assert not any("hatched" in t.get_text() for t in fig.texts)  # no cell rests on < 3
+    with_audits = F.plot_share_heatmap(share, counts, n_audits=9)
+    assert subtitle(with_audits) == (
+        "n = 38 grades in 2 key areas and overall, from 9 audits by 2 agencies"
+    )
+    assert "n = 38 grades" in with_audits.alt_text
+
+
+def test_heatmap_marks_shares_from_fewer_than_three_graded_audits():
+    areas = ["Recognition and Response", "Overall"]
+    share = pd.DataFrame([[1.0, 0.5], [0.0, 0.75]], index=["CAMHS", "Schools"], columns=areas)
+    counts = pd.DataFrame([[1, 2], [3, 4]], index=["CAMHS", "Schools"], columns=areas)
+    fig = F.plot_share_heatmap(share, counts)
+    ax = fig.axes[0]
+    patches = {(int(p.get_x()), int(p.get_y())): p for p in ax.patches}
+    small = [patches[(0, 0)], patches[(1, 0)]]  # CAMHS: 1/1 and 1/2
+    assert [p.get_gid() for p in small] == ["small-base", "small-base"]
+    assert all(p.get_hatch() == F.SMALL_BASE_HATCH for p in small)
+    assert [patches[(j, 1)].get_gid() for j in (0, 1)] == ["share", "share"]
+    assert patches[(0, 1)].get_hatch() is None
+    # 100 % from 1 of 1 is drawn pale, not as the full-strength darkest blue, and much
+    # lighter in greyscale than 75 % from 3 of 4 at full strength.
+    full = to_hex(F.SHARE_CMAP(1.0))
+    pale = to_hex(patches[(0, 0)].get_facecolor())
+    assert pale != full and F.lightness(pale) > F.lightness(full) + 60
+    assert F.lightness(pale) > F.lightness(to_hex(patches[(1, 1)].get_facecolor()))
+    # The numbers are still written, in dark ink on a box of the pale fill.
+    cells = [t for t in ax.texts if t.get_gid() == "cell"]
+    assert [t.get_text() for t in cells] == ["100%\n1/1", "50%\n1/2", "0%\n0/3", "75%\n3/4"]
+    assert cells[0].get_color() == F.INK and cells[0].get_bbox_patch() is not None
+    notes = notes_of(fig)
+    assert any("fewer than 3 graded audits" in n and "hatched" in n for n in notes)
+    assert "CAMHS: Recognition and Response 100% (1 of 1, too few to compare)" in fig.alt_text
+    assert "Schools: Recognition and Response 0% (0 of 3)," in fig.alt_text
+    assert "fewer than 3 graded audits are drawn pale and hatched" in fig.alt_text
+    # The threshold is a parameter; hidden cells stay grey "c", never hatched as small.
+    assert not any(
+        p.get_gid() == "small-base"
+        for p in F.plot_share_heatmap(share, counts, small_base=1).axes[0].patches
+    )
+    hidden = F.plot_share_heatmap(share, counts, threshold=1).axes[0].patches
+    assert {p.get_gid() for p in hidden} <= {"suppressed", "share", "small-base"}
+    assert all(p.get_hatch() is None for p in hidden if p.get_gid() == "suppressed")
 
 
 def test_heatmap_suppression_needs_counts_and_hides_small_shares():
@@ -369,7 +443,10 @@ def test_case_grid_cells_show_grades_and_statuses():
     cells = [t.get_text() for t in ax.texts if t.get_gid() == "cell"]
     assert cells == ["RI", "Inad", "NG", F.NO_VALUE, "NS"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3"]
-    assert subtitle(fig).startswith("n = 3 audits")
+    # n counts the audits shown, graded overall or not ("with an overall grading" was wrong
+    # for Not graded ones).
+    assert subtitle(fig) == "n = 3 audits · 3 cases × 2 agencies"
+    assert "n = 3 audits, 2 of them graded overall and 1 not graded." in fig.alt_text
     with pytest.raises(ValueError, match="Excellent"):
         F.plot_case_grid(grid.replace("Inadequate", "Excellent"))
 
@@ -409,6 +486,42 @@ def test_profile_panels_share_one_scale_and_count_children():
     assert [ax.get_gid() for ax in panels] == ["panel:Gender", "panel:Disability"]
     assert panels[0].get_xlim() == panels[1].get_xlim()
     assert subtitle(fig) == "n = 10 children"
+    assert "Gender – Male: 6 children, Female: 4 children." in fig.alt_text
+    assert not [t for t in fig.texts if t.get_gid() == "note"]
+
+
+def test_a_profile_panel_with_one_category_is_left_out_and_said_in_words():
+    index = pd.MultiIndex.from_tuples(
+        [
+            ("Gender", "Male"),
+            ("Gender", "Female"),
+            ("Gender", "Not known"),
+            ("Disability", "Yes"),
+            ("Disability", "No"),
+            ("Ethnicity", "Not recorded"),
+        ],
+        names=["characteristic", "category"],
+    )
+    profile = pd.DataFrame({"children": [6, 4, 0, 0, 10, 10]}, index=index)
+    fig = F.plot_case_profile(profile, n_children=10)
+    panels = [ax.get_gid() for ax in fig.axes if ax.containers]
+    assert panels == ["panel:Gender"]
+    headings = [t.get_text() for t in fig.texts if t.get_gid() == "panel-title"]
+    assert headings == ["Gender"]
+    assert notes_of(fig) == [
+        "Disability is not shown: No for every child.",
+        "Ethnicity is not shown: not recorded for any child.",
+    ]
+    assert fig.alt_text.endswith(
+        "Disability is not shown: No for every child. "
+        "Ethnicity is not shown: not recorded for any child."
+    )
+    assert "Ethnicity –" not in fig.alt_text
+    # Nothing left to draw: the figure says so, and why.
+    alone = F.plot_case_profile(profile.loc[["Ethnicity"]], n_children=10)
+    assert not alone.axes
+    assert "Ethnicity is not shown: not recorded for any child." in alone.alt_text
+    assert subtitle(alone) == "n = 10 children"
 
 
 def test_themes_take_n_from_the_number_of_cases():
@@ -418,7 +531,30 @@ def test_themes_take_n_from_the_number_of_cases():
     )
     fig = F.plot_themes(themes, n_cases=10)
     assert subtitle(fig) == "n = 10 cases"
-    assert count_labels(bar_axes(fig)) == ["6", "3", "0"]
+    assert count_labels(bar_axes(fig)) == ["6", "3"]
+
+
+def test_themes_with_no_cases_are_left_out_and_other_is_explained():
+    themes = pd.DataFrame(
+        {"cases": [6, 0, 2, 0, 3]},
+        index=pd.Index(["Domestic abuse", "Sexual abuse", "Housing", "Gangs", "Other"]),
+    )
+    fig = F.plot_themes(themes, n_cases=10)
+    ax = bar_axes(fig)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["Domestic abuse", "Housing", "Other"]
+    assert [p.get_width() for p in ax.containers[0].patches] == [6, 2, 3]
+    notes = notes_of(fig)
+    assert "Themes with no cases are not shown." in notes
+    assert "Other: issues that match no theme." in notes
+    assert "Sexual abuse" not in fig.alt_text
+    assert "Other: 3 cases." in fig.alt_text and "Themes with no cases" in fig.alt_text
+    # No zero dropped, no Other: neither line.
+    plain = F.plot_themes(pd.Series({"Domestic abuse": 6, "Other": 0}), n_cases=10)
+    assert [t.get_text() for t in bar_axes(plain).get_yticklabels()] == ["Domestic abuse"]
+    assert not any("Other" in n for n in notes_of(plain))
+    full = F.plot_themes(pd.Series({"Domestic abuse": 6}), n_cases=10)
+    assert not any("not shown" in n for n in notes_of(full))
 
 
 # ---------------------------------------------------------------------------- empty input

@@ -72,14 +72,15 @@ def test_agency_paragraph_like_the_report():
 def test_agency_paragraph_with_incomplete_ungraded_missing_and_no_involvement():
     assert findings.agency_findings(GRADINGS, AGENCIES, "Schools", OFSTED) == (
         "The analysis is based on 5 audits, 2 of them incomplete. "
-        "Overall gradings were 1 Outstanding, 2 Good and 1 Inadequate; 1 audit was not graded. "
+        "Overall gradings were 1 Outstanding, 2 Good and 1 Inadequate; 1 audit was not graded "
+        "overall. "
         "2 audits were not submitted. 1 return recorded no involvement in the audit period."
     )
 
 
 def test_agency_with_nothing_graded_or_nothing_submitted():
     assert findings.agency_findings(GRADINGS, AGENCIES, "Police", OFSTED) == (
-        "The analysis is based on 1 audit. No audits were graded. 1 audit was not submitted."
+        "The analysis is based on 1 audit. No audit was graded overall. 1 audit was not submitted."
     )
     assert findings.agency_findings(GRADINGS, AGENCIES, "Health *Visiting*", OFSTED) == (
         "No audits were submitted. 4 returns recorded no involvement in the audit period."
@@ -90,6 +91,30 @@ def test_agency_with_nothing_graded_or_nothing_submitted():
     missing = make_gradings([("1", "Police", "not_submitted", NG)])
     assert findings.agency_findings(missing, AGENCIES, "Police", OFSTED) == (
         "No audits were submitted: 1 audit was expected but not returned."
+    )
+
+
+def test_an_audit_not_graded_overall_but_graded_by_area_is_not_called_ungraded():
+    # The area table under the paragraph shows these grades, so "No audits were graded."
+    # would contradict it.
+    rows = [
+        {"audit_id": "t", "case_id": "1", "agency": "Police", "status": "submitted",
+         "area": area, "grade": grade}
+        for area, grade in (("recognition", "Good"), ("voice", "Inadequate"), (OVERALL.key, NG))
+    ]  # fmt: skip
+    gradings = pd.DataFrame(rows)
+    assert findings.agency_findings(gradings, AGENCIES, "Police", OFSTED) == (
+        "The analysis is based on 1 audit. No audit was graded overall."
+    )
+    whole = findings.audit_findings(gradings, AGENCIES, OFSTED)
+    assert "No audit was graded overall." in whole
+    assert "No audits were graded" not in whole
+
+
+def test_an_agency_with_nothing_returned_reads_naturally_in_publication_mode():
+    missing = make_gradings([("1", "Police", "not_submitted", NG)])
+    assert findings.agency_findings(missing, AGENCIES, "Police", OFSTED, threshold=5) == (
+        "No audits were submitted: some audits were expected but not returned."
     )
 
 
@@ -119,7 +144,7 @@ def test_audit_paragraph():
         "24 returns were expected from 4 agencies. "
         "The analysis is based on 16 audits, 2 of them incomplete. "
         "Overall gradings were 1 Outstanding, 2 Good, 8 Requires Improvement and 3 Inadequate; "
-        "2 audits were not graded. 3 audits were not submitted. "
+        "2 audits were not graded overall. 3 audits were not submitted. "
         "5 returns recorded no involvement in the audit period. "
         "3 of the 14 graded audits were Good or better. "
         "1 agency in the audit made no returns: Women's Aid."
@@ -144,7 +169,7 @@ def test_publication_mode_says_some_and_hides_what_a_total_would_give_away():
     police = findings.agency_findings(GRADINGS, AGENCIES, "Police", OFSTED, threshold=5)
     assert "1" not in police
     assert police == (
-        "The analysis is based on some audits. No audits were graded. "
+        "The analysis is based on some audits. No audit was graded overall. "
         "Some audits were not submitted."
     )
 
@@ -223,6 +248,73 @@ def test_profile_paragraph():
     )
 
 
+THEMES = {t: [t.lower()] for t in ("Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta")}
+
+
+def themed_cases(issues: list[str]) -> pd.DataFrame:
+    n = len(issues)
+    return pd.DataFrame(
+        {
+            "audit_id": "test",
+            "case_id": [str(i + 1) for i in range(n)],
+            "age": [5] * n,
+            "gender": ["Male"] * n,
+            "ethnicity": "Not recorded",
+            "disability": ["No"] * n,
+            "issues": issues,
+        }
+    )
+
+
+def theme_sentence(text: str) -> str:
+    return text[text.index("In the outline issues") :] if "outline issues" in text else ""
+
+
+def test_themes_tied_across_the_cut_are_counted_not_ranked():
+    cases = themed_cases(["alpha; beta", "alpha; gamma", "delta; epsilon"])
+    text = findings.profile_findings(cases, themes=THEMES)
+    # Alpha (2 cases) leads; 4 themes share 1 case each, so none of them is "most frequent".
+    assert theme_sentence(text) == (
+        "In the outline issues, the most frequent theme was Alpha (2 cases); "
+        "4 other themes each appeared in 1 case."
+    )
+
+
+def test_themes_all_tied_name_no_most_frequent():
+    few = themed_cases(["alpha", "beta; gamma"])
+    assert theme_sentence(findings.profile_findings(few, themes=THEMES)) == (
+        "In the outline issues, Alpha, Beta and Gamma each appeared in 1 case."
+    )
+    many = themed_cases(["alpha; beta; gamma", "delta; epsilon; zeta; eta"])
+    assert theme_sentence(findings.profile_findings(many, themes=THEMES)) == (
+        "In the outline issues, 7 themes each appeared in 1 case."
+    )
+    assert "most frequent" not in findings.profile_findings(many, themes=THEMES)
+
+
+def test_themes_without_ties_keep_the_top_three():
+    cases = themed_cases(["alpha; beta; gamma", "alpha; beta", "alpha"])
+    assert theme_sentence(findings.profile_findings(cases, themes=THEMES)) == (
+        "In the outline issues, the most frequent themes were Alpha (3 cases), Beta (2) "
+        "and Gamma (1)."
+    )
+    # A fourth theme with 1 case ties Gamma at the cut: both are counted, neither ranked.
+    cases = themed_cases(["alpha; beta; gamma", "alpha; beta", "alpha; delta"])
+    assert theme_sentence(findings.profile_findings(cases, themes=THEMES)) == (
+        "In the outline issues, the most frequent themes were Alpha (3 cases) and Beta (2); "
+        "2 other themes each appeared in 1 case."
+    )
+
+
+def test_tied_themes_say_some_in_publication_mode():
+    cases = themed_cases(["alpha; beta", "alpha; gamma", "delta; epsilon"])
+    text = findings.profile_findings(cases, themes=THEMES, threshold=2)
+    assert theme_sentence(text) == (
+        "In the outline issues, the most frequent theme was Alpha (some cases); "
+        "4 other themes each appeared in some cases."
+    )
+
+
 def test_profile_paragraph_in_publication_mode_drops_exact_ages():
     text = findings.profile_findings(CASES, threshold=5)
     assert "aged 2 to 16" not in text
@@ -242,7 +334,7 @@ def test_reference_audit_paragraphs(bromley_processed):
     )
     assert text == (
         "The analysis is based on 7 audits, 1 of them incomplete. Overall gradings were 1 Good "
-        "and 2 Requires Improvement; 4 audits were not graded."
+        "and 2 Requires Improvement; 4 audits were not graded overall."
     )
     csc = findings.agency_findings(
         gradings, config.agency_names, "Children's Social Care", config.scale

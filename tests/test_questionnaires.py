@@ -499,6 +499,7 @@ def test_header_problems_name_their_cell(audit):
     ws = book["Returns"]
     ws.cell(HEADER_ROW, 19, "Reviewed by")
     ws.cell(HEADER_ROW, 20, "Status")
+    ws.cell(HEADER_ROW, 21, "Voice of the Child notes")
     _save(book, paths, "GP.xlsx")
 
     _, problems = read_returned_workbooks(paths.returns, config)
@@ -510,6 +511,10 @@ def test_header_problems_name_their_cell(audit):
     )
     assert any(
         p.startswith(f"returns/GP.xlsx › Returns › S{HEADER_ROW}: unknown column, ignored")
+        for p in text
+    )
+    assert any(
+        p.startswith(f"returns/GP.xlsx › Returns › U{HEADER_ROW}: two evidence columns for")
         for p in text
     )
 

@@ -168,7 +168,8 @@ def test_run_executes_notebooks_with_parameters_and_exports_from_the_last(ran):
 
     [call] = ran.exports
     assert call["notebook"].name == "02_report.ipynb" and call["draft"] is True
-    assert result.html == paths.paper("html") and result.pdf == paths.paper("pdf")
+    assert result.html == paths.paper("html", draft=True)
+    assert result.pdf == paths.paper("pdf", draft=True)
     assert result.html.is_file() and result.pdf.is_file()
     assert str(result.html) in result.summary() and " s: " in result.summary()
     assert [p.name for p in workspace.outputs.iterdir()] == [MINIMAL]  # no staging left over
@@ -178,7 +179,7 @@ def test_run_executes_notebooks_with_parameters_and_exports_from_the_last(ran):
 def test_the_manifest_records_inputs_parameters_and_files(ran):
     workspace = ran.workspace
     paths = workspace.audit(MINIMAL)
-    entry = json.loads((paths.outputs / "manifest.json").read_text())["papers"]["internal"]
+    entry = json.loads((paths.outputs / "manifest.json").read_text())["papers"]["internal-draft"]
     processed = json.loads((paths.processed / "manifest.json").read_text())
     injected = nbformat.read(paths.notebooks / "01_tables.ipynb", as_version=4).metadata.papermill
     assert entry["inputs"] == processed["inputs"] and entry["code_version"] == runner.__version__
@@ -189,21 +190,21 @@ def test_the_manifest_records_inputs_parameters_and_files(ran):
         "notebooks/02_report.ipynb",
         "tables/one.csv",
         "tables/two.csv",
-        paths.paper("html").name,
-        paths.paper("pdf").name,
+        paths.paper("html", draft=True).name,
+        paths.paper("pdf", draft=True).name,
     }
     assert entry["files"]["tables/two.csv"] == runner._sha256(paths.tables / "two.csv")
 
 
 def test_a_paper_turns_stale_when_its_inputs_change(ran_copy, capsys):
     [state] = runner.audit_states(ran_copy)
-    assert (state.processed, state.paper) == ("current", "current")
+    assert (state.processed, state.paper) == ("current", "current (draft)")
     (ran_copy.audit(MINIMAL).raw / "commentary.md").write_text("## Introduction\n\nChanged.\n")
     [state] = runner.audit_states(ran_copy)
-    assert (state.processed, state.paper) == ("stale", "stale")
+    assert (state.processed, state.paper) == ("stale", "stale (draft)")
 
     assert main(["list", "--root", str(ran_copy.root)]) == 0
-    assert capsys.readouterr().out.splitlines()[1].split() == [MINIMAL, "stale", "stale"]
+    assert capsys.readouterr().out.splitlines()[1].split() == [MINIMAL, "stale", "stale", "(draft)"]
 
 
 def test_a_failed_export_keeps_the_previous_paper(ran_copy, monkeypatch):
@@ -234,26 +235,31 @@ def test_a_publication_run_keeps_the_internal_paper_and_questionnaires(ran_copy,
     (paths.questionnaires / "Police.xlsx").write_bytes(b"workbook")
     (paths.outputs / ".failed").mkdir()
     (paths.outputs / ".failed" / "02_report.ipynb").write_text("{}")
-    internal = paths.paper("html").read_bytes()
+    internal = paths.paper("html", draft=True).read_bytes()
+    internal_tables = snapshot(paths.tables)
 
-    [result] = runner.run_audits(
-        workspace, [MINIMAL], publication=True, final=True, pdf=False, progress=False
-    )
+    config = paths.raw / "audit.yaml"
+    config.write_text(config.read_text() + "disclosure_threshold: 5\n")
+    [result] = runner.run_audits(workspace, [MINIMAL], publication=True, pdf=False, progress=False)
 
+    published = paths.for_version(publication=True)
+    assert published.outputs == paths.outputs / "publication"
     assert result.ok and result.pdf is None
-    assert export.calls[-1]["draft"] is False and export.calls[-1]["pdf"] is None
-    assert paths.paper("html", publication=True).is_file()
-    assert paths.paper("html").read_bytes() == internal
+    assert result.html == published.paper("html", publication=True, draft=True)
+    assert export.calls[-1]["draft"] is True and export.calls[-1]["pdf"] is None
+    assert result.html.is_file()
+    # The internal version is untouched: its paper, figures and tables never mix with these.
+    assert paths.paper("html", draft=True).read_bytes() == internal
+    assert snapshot(paths.tables) == internal_tables
+    assert not (published.tables / "one.csv").exists()  # this run made no tables
     assert (paths.questionnaires / "Police.xlsx").read_bytes() == b"workbook"
-    assert not (paths.tables / "one.csv").exists()  # figures/tables are this run's only
-    assert not (paths.outputs / ".failed").exists()  # a success clears the last failure
-    papers = json.loads((paths.outputs / "manifest.json").read_text())["papers"]
-    assert papers["publication"]["parameters"]["publication"] is True
-    # The internal entry now lists only the files still as that run left them.
-    assert set(papers["internal"]["files"]) == {paths.paper("html").name, paths.paper("pdf").name}
+    papers = json.loads((published.outputs / "manifest.json").read_text())["papers"]
+    assert set(papers) == {"publication-draft"}
+    assert papers["publication-draft"]["parameters"]["publication"] is True
     [state] = runner.audit_states(workspace)
-    assert (state.internal, state.publication) == ("current", "current")
-    assert state.paper == "current; publication current"
+    # The settings changed after the internal paper was made, so it is now stale.
+    assert (state.internal, state.publication) == ("stale (draft)", "current (draft)")
+    assert state.paper == "stale (draft); publication current (draft)"
 
 
 def test_a_failed_run_leaves_the_previous_outputs_and_names_the_cell(workspace, export, capfd):
@@ -301,8 +307,8 @@ def test_parallel_audits_one_failure_does_not_stop_the_other(tmp_path, export, c
     out, err = capsys.readouterr()
     assert out.startswith(f"{REFERENCE_AUDIT.name}: board paper written in ")
     assert err.startswith(f"{MINIMAL}: FAILED in 02_grading.ipynb, cell 5")
-    assert workspace.audit(REFERENCE_AUDIT.name).paper("html").is_file()
-    assert not workspace.audit(MINIMAL).paper("html").exists()
+    assert workspace.audit(REFERENCE_AUDIT.name).paper("html", draft=True).is_file()
+    assert not workspace.audit(MINIMAL).paper("html", draft=True).exists()
 
 
 def test_results_come_in_the_order_asked(workspace, monkeypatch):
