@@ -174,13 +174,14 @@ def _good_or_better_sentence(
     if graded == 0:
         return ""
     standard = f"{escape_markdown(scale.good_or_better[-1])} or better"
+    # "graded overall": audits not graded overall may still have area grades.
     if good == graded:
         if graded == 1:
-            return f"The graded audit was {standard}."
-        return f"All {graded} graded audits were {standard}."
+            return f"The audit graded overall was {standard}."
+        return f"All {graded} audits graded overall were {standard}."
     if good == 0:
-        return f"None of the {graded} graded audits {_were(graded, False)} {standard}."
-    return f"{good} of the {graded} graded audits {_were(good, False)} {standard}."
+        return f"None of the {graded} audits graded overall {_were(graded, False)} {standard}."
+    return f"{good} of the {graded} audits graded overall {_were(good, False)} {standard}."
 
 
 def _distribution(

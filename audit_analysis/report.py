@@ -127,19 +127,24 @@ class BoardPaper:
         return Workspace.at(self.root).audit(self.config.id).outputs
 
     def require_commentary(self) -> None:
-        """For a final board paper: fail, naming every missing section, and in a publication
-        version every section that would print a small number."""
-        require_complete(self.config.id, self.commentary, self.agencies_with_returns)
+        """For a final paper: fail, naming every missing section, and in a publication
+        version every section that would print a small number, all in one message."""
+        problems, missing = [], []
+        try:
+            require_complete(self.config.id, self.commentary, self.agencies_with_returns)
+        except MissingCommentaryError as exc:
+            problems.append(str(exc))
+            missing = exc.missing
         if self.disclosive:
             listed = "; ".join(
                 f"{heading_of(k)} ({', '.join(v[:3])})" for k, v in self.disclosive.items()
             )
-            raise MissingCommentaryError(
-                self.config.id,
-                [],
+            problems.append(
                 f"{self.config.id}: the commentary prints numbers from 1 to {self.threshold} in: "
-                f"{listed}. Write a publication version in {PUBLICATION_FILE} without them.",
+                f"{listed}. Write a publication version in {PUBLICATION_FILE} without them."
             )
+        if problems:
+            raise MissingCommentaryError(self.config.id, missing, " ".join(problems))
 
     # -- helpers -------------------------------------------------------------------------
     def _commentary(self, key: str) -> Markdown:
@@ -302,6 +307,7 @@ class BoardPaper:
                     areas=self.config.areas,
                     threshold=self.threshold,
                     suppressed=share_mask,
+                    n_audits=None if disclosure.is_small(audits, self.threshold) else audits,
                 ),
                 "good-or-better-heatmap",
             ),

@@ -146,7 +146,7 @@ def test_audit_paragraph():
         "Overall gradings were 1 Outstanding, 2 Good, 8 Requires Improvement and 3 Inadequate; "
         "2 audits were not graded overall. 3 audits were not submitted. "
         "5 returns recorded no involvement in the audit period. "
-        "3 of the 14 graded audits were Good or better. "
+        "3 of the 14 audits graded overall were Good or better. "
         "1 agency in the audit made no returns: Women's Aid."
     )
 

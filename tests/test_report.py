@@ -9,7 +9,7 @@ import pytest
 from conftest import MINIMAL_AUDIT
 
 from audit_analysis.commentary import MissingCommentaryError
-from audit_analysis.pipeline import clean
+from audit_analysis.pipeline import clean, validate
 from audit_analysis.problems import AuditDataError
 from audit_analysis.processed import read_processed
 from audit_analysis.report import (
@@ -118,3 +118,61 @@ def test_validation_blocks_list_problems_and_stop_on_errors(minimal_workspace):
     )
     with pytest.raises(AuditDataError):
         validation_blocks(MINIMAL_AUDIT.name, root)
+
+
+def _with(audit, **changes):
+    config = audit.config.model_copy(update=changes.pop("config", {}))
+    return dataclasses.replace(audit, config=config, **changes)
+
+
+def test_a_publication_version_needs_a_disclosure_threshold(minimal_audit):
+    with pytest.raises(ValueError, match="needs disclosure_threshold"):
+        BoardPaper(minimal_audit, publication=True)
+
+
+def test_publication_commentary_with_small_numbers_is_flagged_then_refused(minimal_audit):
+    audit = _with(
+        minimal_audit,
+        config={"disclosure_threshold": 5},
+        commentary="## Introduction\n2 cases were graded Good; three were not.\n",
+    )
+    paper = BoardPaper(audit, publication=True)
+    assert "Disclosure check" in _text(paper.introduction())
+    assert "Disclosure check" not in _text(BoardPaper(audit).introduction())
+    with pytest.raises(MissingCommentaryError, match=r"Introduction \(2, three\)"):
+        paper.require_commentary()
+
+
+def test_publication_commentary_file_replaces_the_internal_one(minimal_audit):
+    audit = _with(
+        minimal_audit,
+        config={"disclosure_threshold": 5},
+        commentary="## Introduction\n2 cases.\n",
+        publication_commentary="## Introduction\nA small number of cases.\n",
+    )
+    text = _text(BoardPaper(audit, publication=True).introduction())
+    assert "A small number of cases." in text and "Disclosure check" not in text
+
+
+def test_optional_commentary_sits_beside_its_chart_and_glossary_closes_the_paper(minimal_audit):
+    audit = _with(
+        minimal_audit,
+        commentary="## Overall gradings\nGrades were low.\n\n## Glossary\n- **MASH**: front door\n",
+    )
+    paper = BoardPaper(audit)
+    blocks = paper.overall_grades()
+    texts = [b.text for b in blocks if isinstance(b, Markdown)]
+    assert texts.index("Grades were low.") < [isinstance(b, Chart) for b in blocks].index(True)
+    assert _text(paper.parts()[-1]).startswith("## Glossary")
+    assert paper.glossary() and not BoardPaper(minimal_audit).glossary()
+
+
+def test_unknown_commentary_headings_are_a_validation_warning(minimal_workspace):
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    (paths.raw / "commentary.md").write_text("## Polise\nText that would be lost.\n")
+    messages = [str(p) for p in validate(paths).problems]
+    assert any(
+        "'## Polise' — this section matches no part of the paper" in m
+        and "did you mean 'Police'" in m
+        for m in messages
+    ), messages
