@@ -5,7 +5,8 @@ The paper's details (the title block) come from the notebook, as metadata
 dropped from the paper; ``resources["audit_analysis"]`` overrides any of them::
 
     {"title": ..., "board": ..., "period": ..., "run_date": "2026-11-26",
-     "protective_marking": "OFFICIAL-SENSITIVE", "audit_id": ..., "author": ...}
+     "report_date": "2017-03-01" or "", "protective_marking": "OFFICIAL-SENSITIVE",
+     "audit_id": ..., "author": ...}
 
 Both exporters are registered with nbconvert, so ``jupyter nbconvert --to boardpaper_html``
 and ``--to boardpaper_pdf`` work too.
@@ -21,11 +22,12 @@ from pathlib import Path
 
 import markupsafe
 import nbformat
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, Tag
 from nbconvert.exporters import HTMLExporter
 from traitlets import Bool, default
 from traitlets.config import Config
 
+from .disclosure import MARKER as SUPPRESSED
 from .paths import write_atomic
 from .report import PAPER_MIME
 
@@ -41,7 +43,20 @@ PORTRAIT_TABLE_COLUMNS = 10  # more than this: a landscape page
 
 _NUMBER = r"[-+\u2212]?[£$€]?\d[\d,]*(?:\.\d+)?\s?%?"
 _NUMERIC_CELL = re.compile(rf"{_NUMBER}(?:\s*\({_NUMBER}\))?")
+# Neither numbers nor words: they take the alignment of the rest of their column, and the
+# suppression marker stands for a number, so a column of nothing else is a number column too.
 _BLANK_CELLS = {"", "-", "\u2013", "\u2014", "n/a", "nan", "none"}
+SHORT_CELL = 12  # a column whose values are all this short keeps its header on one line...
+SHORT_HEADER = 20  # ...if the header is this short and another column holds running text
+LONG_CELL = 60  # a value longer than this is running text
+LONG_TABLE_ROWS = 15  # longer tables may break between rows...
+LONG_TEXT_ROWS = 6  # ...and so may tables this long with running text in them
+LEAD_IN = 300  # characters (about three lines) of text kept with a heading and its exhibit
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_EXHIBITS = ("table", "img", "svg", "figure")
+# WeasyPrint sometimes breaks a line early (even after its first word) where text ending in
+# a space runs into one of these; the space moved inside the element lays out correctly.
+_INLINE = {"em", "strong", "i", "b", "span", "small", "mark", "abbr", "cite", "q", "u", "s"}
 # Attributes that make a browser fetch something: all must be data: URIs to open offline.
 _RESOURCE_ATTRS = {"src", "srcset", "poster", "data", "background"}
 _CSS_URL = re.compile(r"url\(\s*(?!['\"]?(?:data:|#))|@import", re.IGNORECASE)
@@ -179,7 +194,8 @@ def paper_details(nb, overrides=None, *, draft=False, fallback_title="") -> dict
         "title": str(meta.get("title") or fallback_title or "Case audit"),
         "board": str(meta.get("board") or ""),
         "period": str(meta.get("period") or ""),
-        "run_date": f"{iso.day} {iso:%B %Y}" if iso else str(run_date or ""),
+        "report_date": _long_date(meta.get("report_date")),
+        "run_date": _long_date(run_date),
         "run_date_iso": iso.isoformat() if iso else "",
         "audit_id": str(meta.get("audit_id") or ""),
         "author": str(meta.get("author") or ""),
@@ -220,18 +236,22 @@ def _as_date(value) -> dt.date | None:
         return None
 
 
+def _long_date(value) -> str:
+    """'2017-03-01' as '1 March 2017'; anything that is not a date as it is, None as ''."""
+    iso = _as_date(value)
+    return f"{iso.day} {iso:%B %Y}" if iso else str(value or "")
+
+
 def _finish(html: str) -> str:
     """Fill in the contents, lay out tables and headings for print, refuse network resources."""
     soup = BeautifulSoup(html, features="html.parser")
     for link in soup.select("a.anchor-link"):  # the ¶ after each heading: noise on paper
         link.decompose()
     _add_contents(soup)
-    for cell in soup.select(".bp-content .jp-MarkdownCell"):
-        last = cell.select(".jp-RenderedMarkdown > *")[-1:]
-        if last and last[0].name in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            cell["class"] = [*cell["class"], "bp-keep-with-next"]
+    _keep_headings_with_content(soup)
     for table in soup.select(".bp-content table"):
         _style_table(table)
+    _fix_spaces_before_inline(soup)
     _check_self_contained(soup)
     return str(soup)
 
@@ -266,31 +286,116 @@ def _add_contents(soup) -> None:
     nav.append(top)
 
 
-def _style_table(table) -> None:
-    """Right-align all-number columns; give wide tables smaller type or a landscape page."""
-    rows = [
-        (row.parent.name == "thead", row.find_all(["td", "th"], recursive=False))
-        for row in table.find_all("tr")
+def _keep_headings_with_content(soup) -> None:
+    """No heading alone at the foot of a page: it goes over with what follows it.
+
+    The paper is a run of blocks: Markdown cells and the outputs of code cells (a notebook
+    often displays a heading, a findings sentence, a table and a chart as separate outputs
+    of one cell). A block that ends with a heading, and the short lead-in text between it
+    and a table or figure, get ``bp-keep-with-next`` (``break-after: avoid``), so the
+    heading, its lead-in and the exhibit's top share a page. Nothing is made unbreakable:
+    a long run of text after a heading may still break after its first lines.
+    """
+    blocks = soup.select(".bp-content .jp-MarkdownCell, .bp-content .jp-OutputArea-child")
+    kinds = [_block_kind(block) for block in blocks]
+    for i, kind in enumerate(kinds):
+        if kind != "heading":
+            continue
+        keep, j, text = [blocks[i]], i + 1, 0
+        while j < len(blocks) and kinds[j] == "lead":
+            text += len(blocks[j].get_text(" ", strip=True))
+            if text > LEAD_IN:
+                break
+            j += 1
+        if j < len(blocks) and kinds[j] == "exhibit":
+            keep += blocks[i + 1 : j]
+        for block in keep:
+            if "bp-keep-with-next" not in block.get("class", []):
+                block["class"] = [*block.get("class", []), "bp-keep-with-next"]
+
+
+def _block_kind(block) -> str:
+    """'heading' (ends with one), 'exhibit' (a table or figure), 'lead' (a few paragraphs)."""
+    parts = block.select(".jp-RenderedMarkdown > *, .jp-RenderedHTML > *") or [
+        tag for tag in block.find_all(True, recursive=False)
     ]
-    numeric: dict[int, bool] = {}
+    if parts and parts[-1].name in _HEADINGS:
+        return "heading"
+    if block.find(_EXHIBITS):
+        return "exhibit"
+    if parts and all(tag.name == "p" for tag in parts):
+        return "lead"
+    return "other"
+
+
+def _fix_spaces_before_inline(soup) -> None:
+    """Move the space in ``text <em>more</em>`` inside: ``text<em> more</em>`` (see _INLINE).
+
+    It renders the same everywhere; WeasyPrint then breaks the line where it should.
+    """
+    main = soup.select_one("main.bp-content")
+    for tag in main.find_all(_INLINE) if main else []:
+        before = tag.previous_sibling
+        if type(before) is not NavigableString or tag.find_parent(("pre", "textarea")):
+            continue  # no text before it (or a comment), or white space that is kept as is
+        kept = str(before).rstrip(" \t\n\r\f")
+        if kept == str(before) or not (kept or isinstance(before.previous_sibling, Tag)):
+            continue  # no space to move, or only the collapsed space that opens a block
+        target = tag
+        while target.contents and isinstance(target.contents[0], Tag):
+            if target.contents[0].name not in _INLINE:
+                break
+            target = target.contents[0]
+        first = target.contents[0] if target.contents else None
+        if type(first) is NavigableString:
+            first.replace_with(NavigableString(" " + str(first).lstrip(" \t\n\r\f")))
+        else:
+            target.insert(0, NavigableString(" "))
+        if kept:
+            before.replace_with(NavigableString(kept))
+        else:
+            before.extract()
+
+
+def _style_table(table) -> None:
+    """Right-align all-number columns; keep short columns' headers on one line beside running
+    text; let long tables break across pages; give wide tables smaller type or a landscape page.
+    """
+    grid = []  # (in the header?, column, cell) for every cell spanning one column
     width = 0
-    for in_head, cells in rows:
+    for row in table.find_all("tr"):
         col = 0
-        for cell in cells:
-            text = cell.get_text(strip=True)
-            if not in_head and cell.name == "td" and text.lower() not in _BLANK_CELLS:
-                numeric[col] = numeric.get(col, True) and bool(_NUMERIC_CELL.fullmatch(text))
-            col += int(cell.get("colspan", 1) or 1)
-        width = max(width, col)
-    for _, cells in rows:
-        col = 0
-        for cell in cells:
+        for cell in row.find_all(["td", "th"], recursive=False):
             span = int(cell.get("colspan", 1) or 1)
-            if span == 1 and numeric.get(col):
-                cell["class"] = [*cell.get("class", []), "bp-num"]
+            if span == 1:
+                grid.append((row.parent.name == "thead", col, cell))
             col += span
+        width = max(width, col)
+    numeric: dict[int, bool] = {}
+    longest: dict[int, int] = {}
+    for in_head, col, cell in grid:
+        text = cell.get_text(strip=True)
+        if in_head:
+            continue
+        longest[col] = max(longest.get(col, 0), len(text))
+        if cell.name == "td" and text.lower() not in _BLANK_CELLS:
+            number = text == SUPPRESSED or bool(_NUMERIC_CELL.fullmatch(text))
+            numeric[col] = numeric.get(col, True) and number
+    running_text = any(n > LONG_CELL for n in longest.values())
+    for in_head, col, cell in grid:
+        added = ["bp-num"] if numeric.get(col) else []
+        short = col in longest and longest[col] <= SHORT_CELL
+        fits = not in_head or len(cell.get_text(strip=True)) <= SHORT_HEADER
+        if running_text and short and fits:
+            added.append("bp-nowrap")
+        if added:
+            cell["class"] = [*cell.get("class", []), *added]
     if width > WIDE_TABLE_COLUMNS:
         table["class"] = [*table.get("class", []), "bp-wide"]
+    rows = len(table.select("tbody > tr"))
+    if rows > LONG_TABLE_ROWS or (running_text and rows >= LONG_TEXT_ROWS):
+        # Kept whole, it could leave most of a page blank: break it between rows instead.
+        table["class"] = [*table.get("class", []), "bp-breakable"]
     cell = table.find_parent(class_="jp-Cell")
     if width > PORTRAIT_TABLE_COLUMNS and cell is not None:
         # On the cell, not the table, so pages break around it; its heading goes with it.

@@ -258,3 +258,144 @@ def test_failed_pdf_leaves_no_half_written_paper(tmp_path, monkeypatch):
         export_board_paper(tmp_path / "audit.ipynb", tmp_path / "audit.html", tmp_path / "a.pdf")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.html", "audit.ipynb"]
     assert (tmp_path / "audit.html").read_text() == "last good paper"
+
+
+def _table(rows, head=("Agency", "Cases")) -> str:
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _sections_notebook(count=14) -> nbformat.NotebookNode:
+    """Agency sections as the report displays them: heading, findings sentence, table, text;
+    each a separate output of one cell, with more text between them every time."""
+    cell = new_code_cell("agency_sections()", execution_count=1)
+    words = "Practice was recorded and reviewed in supervision with the family. "
+    for n in range(count):
+        cell.outputs += [
+            _display({"text/markdown": f"### Agency {n}"}),
+            _display({"text/markdown": f"The analysis is based on {n + 2} audits."}),
+            _display({"text/html": _table([(f"Area {n}.{i}", i) for i in range(8)])}),
+            _display({"text/markdown": words * (4 + 5 * n % 23)}),
+        ]
+    nb = new_notebook(cells=[new_markdown_cell("## Agencies' practice"), cell])
+    nb.metadata["audit_analysis"] = dict(META)
+    return nb
+
+
+def test_heading_outputs_are_kept_with_their_lead_in_and_table(tmp_path):
+    html = BoardPaperHTMLExporter().from_notebook_node(_sections_notebook(1))[0]
+    soup = BeautifulSoup(html, "html.parser")
+    outputs = soup.select("main .jp-OutputArea-child")
+    kept = ["bp-keep-with-next" in out["class"] for out in outputs]
+    assert kept == [True, True, False, False]  # heading, sentence | table, text
+
+    pdf = tmp_path / "sections.pdf"
+    nbformat.write(_sections_notebook(), tmp_path / "sections.ipynb")
+    export_board_paper(tmp_path / "sections.ipynb", tmp_path / "s.html", pdf)
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    assert len(pages) >= 6
+    for n in range(14):
+        on = [i for i, text in enumerate(pages) if f"Agency {n}\n" in text + "\n"]
+        rows = [i for i, text in enumerate(pages) if f"Area {n}.0" in text]
+        assert on and on == rows, f"heading 'Agency {n}' is on page {on}, its table on {rows}"
+
+
+def test_a_long_lead_in_is_not_kept_with_the_table():
+    """Only a sentence or two goes over with a heading: keeping more leaves pages half empty."""
+    nb = _sections_notebook(1)
+    nb.cells[1].outputs[1] = _display({"text/markdown": "A long introduction. " * 30})
+    html = BoardPaperHTMLExporter().from_notebook_node(nb)[0]
+    outputs = BeautifulSoup(html, "html.parser").select("main .jp-OutputArea-child")
+    assert ["bp-keep-with-next" in out["class"] for out in outputs] == [True, False, False, False]
+
+
+def _styled(table_html) -> BeautifulSoup:
+    nb = _notebook(_display({"text/html": table_html}))
+    html = BoardPaperHTMLExporter().from_notebook_node(nb)[0]
+    return BeautifulSoup(html, "html.parser").select("main table")[1]
+
+
+def test_suppressed_counts_keep_their_column_right_aligned():
+    rows = [
+        ("Police", "c", "c", "4"),
+        ("Health", "12", "c", "\u2013"),
+        ("Schools", "\u2013", "c", "c"),
+    ]
+    table = _styled(_table(rows, head=("Agency", "Good", "Inadequate", "Not graded")))
+    for row in table.select("tbody tr"):
+        cells = row.find_all("td")
+        assert "bp-num" not in cells[0].get("class", [])
+        assert all("bp-num" in cell["class"] for cell in cells[1:]), row
+    assert [th.get_text() for th in table.select("th.bp-num")] == [
+        "Good",
+        "Inadequate",
+        "Not graded",
+    ]
+
+
+def test_short_columns_beside_running_text_keep_their_header_on_one_line():
+    outline = "Concerns about father's substance misuse & domestic abuse; housing issues"
+    rows = [(str(n), f"{n + 2} M", outline) for n in range(1, 4)]
+    table = _styled(_table(rows, head=("Case", "Age and gender", "Outline issues")))
+    nowrap = [th.get_text() for th in table.select("thead th.bp-nowrap")]
+    assert nowrap == ["Case", "Age and gender"]
+    for row in table.select("tbody tr"):
+        assert ["bp-nowrap" in cell.get("class", []) for cell in row.find_all("td")] == [
+            True,
+            True,
+            False,
+        ]
+    # Without running text beside them, headers wrap as usual.
+    table = _styled(_table([("Police", "3 M")], head=("Agency", "Age and gender")))
+    assert not table.select(".bp-nowrap")
+
+
+def test_long_tables_may_break_between_rows_and_short_ones_stay_whole():
+    outline = "Concerns about father's substance misuse & domestic abuse; housing issues"
+    long_text = _styled(_table([(str(n), outline) for n in range(10)], head=("Case", "Outline")))
+    short_text = _styled(_table([(str(n), outline) for n in range(3)], head=("Case", "Outline")))
+    numbers = _styled(_table([(f"Area {n}", n) for n in range(8)]))
+    assert "bp-breakable" in long_text["class"]
+    assert "bp-breakable" not in short_text.get("class", [])
+    assert "bp-breakable" not in numbers.get("class", [])
+
+
+def test_report_date_is_shown_above_the_date_of_analysis():
+    nb = _notebook()
+    nb.metadata["audit_analysis"]["report_date"] = "2017-03-01"
+    html = BoardPaperHTMLExporter().from_notebook_node(nb)[0]
+    facts = [
+        (div.dt.get_text(), div.dd.get_text())
+        for div in BeautifulSoup(html, "html.parser").select(".bp-facts > div")
+    ]
+    labels = [label for label, _ in facts]
+    assert ("Date of report", "1 March 2017") in facts
+    assert labels.index("Date of report") == labels.index("Date of analysis") - 1
+
+    nb.metadata["audit_analysis"]["report_date"] = "March <2017> & after"
+    html = BoardPaperHTMLExporter().from_notebook_node(nb)[0]
+    assert "March &lt;2017&gt; &amp; after" in html and "<2017>" not in html
+
+    for empty in ("", None):
+        nb.metadata["audit_analysis"]["report_date"] = empty
+        html = BoardPaperHTMLExporter().from_notebook_node(nb)[0]
+        assert "Date of report" not in html and "26 November 2026" in html
+
+
+def test_no_line_is_broken_after_its_first_word_before_italics():
+    """WeasyPrint broke "2. Fictional: remind ... leads. <em>(owner; due)</em>" after
+    "Fictional:" at some widths; the space moved inside the <em> it breaks where it should."""
+    item = (
+        "Fictional: remind all agencies of the escalation policy, with a short briefing for "
+        "designated leads. <em>(Partnership business manager; due 2026-07-31; In progress)</em>"
+    )
+    widths = [f"{100 + w / 4}mm" for w in range(0, 300)]
+    lists = "".join(f'<ol style="width: {w}"><li>{item}</li></ol>' for w in widths)
+    html = export._finish(f'<nav class="bp-toc"></nav><main class="bp-content">{lists}</main>')
+    assert "leads.<em> (Partnership" in html
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(export.html_to_pdf(html))).pages
+    )
+    lines = [line.strip() for line in text.splitlines()]
+    assert "Fictional:" not in lines and lines.count("(Partnership business manager; due") == 0
