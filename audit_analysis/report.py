@@ -67,6 +67,22 @@ class Chart:
 
 Block = Markdown | Table | Chart
 
+PAPER_PARTS: tuple[str, ...] = (
+    "introduction",
+    "audit_sample",
+    "methodology",
+    "limitations",
+    "overall_grades",
+    "coherence",
+    "agencies_part",
+    "summary",
+    "recommendations",
+    "referral_history",
+    "case_outlines",
+    "glossary",
+)
+"""The board paper's parts in report order; notebooks/04_board_paper.ipynb shows each of them."""
+
 
 def format_period(start: dt.date, end: dt.date) -> str:
     return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
@@ -495,19 +511,7 @@ class BoardPaper:
 
     def parts(self) -> list[list[Block]]:
         """The whole paper, in the report's order."""
-        return [
-            self.introduction(),
-            self.audit_sample(),
-            self.methodology(),
-            self.limitations(),
-            self.overall_grades() + self.coherence(),
-            self.agencies_part(),
-            self.summary(),
-            self.recommendations(),
-            self.referral_history(),
-            self.case_outlines(),
-            self.glossary(),
-        ]
+        return [getattr(self, name)() for name in PAPER_PARTS]
 
 
 def _md(text: object) -> str:

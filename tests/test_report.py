@@ -176,3 +176,17 @@ def test_unknown_commentary_headings_are_a_validation_warning(minimal_workspace)
         and "did you mean 'Police'" in m
         for m in messages
     ), messages
+
+
+def test_the_board_paper_notebook_shows_every_part_in_order():
+    import json
+
+    from conftest import PROJECT
+
+    from audit_analysis.report import PAPER_PARTS
+
+    nb = json.loads((PROJECT / "notebooks" / "04_board_paper.ipynb").read_text())
+    source = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    positions = [source.find(f"paper.{part}()") for part in PAPER_PARTS]
+    assert -1 not in positions, [p for p, i in zip(PAPER_PARTS, positions, strict=True) if i < 0]
+    assert positions == sorted(positions)
