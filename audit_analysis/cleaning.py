@@ -35,6 +35,7 @@ from .vocabulary import (
     normalise_label,
     parse_status,
     status_spellings,
+    status_words,
     suggest,
 )
 
@@ -370,7 +371,7 @@ def _clean_submissions(
                     else "status is blank on a return with no grades",
                     value=typed_status or None,
                     suggestion=STATUS_LABELS[parse_status(s)]
-                    if (s := suggest(typed_status, _status_words()))
+                    if (s := suggest(typed_status, status_words()))
                     else None,
                     accepted=", ".join(status_spellings()),
                 )
@@ -455,12 +456,6 @@ def _clean_submissions(
         ordered(pd.DataFrame.from_records(returns, columns=RETURNS_COLUMNS), False),
         ordered(pd.DataFrame.from_records(evidence, columns=EVIDENCE_COLUMNS), True),
     )
-
-
-def _status_words() -> list[str]:
-    from .vocabulary import _STATUS_SPELLINGS
-
-    return [w for words in _STATUS_SPELLINGS.values() for w in words]
 
 
 def _place(table: RawTable, row: int) -> str:

@@ -228,6 +228,11 @@ def status_spellings() -> tuple[str, ...]:
     return tuple(STATUS_LABELS[k] for k in STATUSES)
 
 
+def status_words() -> list[str]:
+    """Every accepted spelling of a status, for near-miss suggestions."""
+    return [w for words in _STATUS_SPELLINGS.values() for w in words]
+
+
 def suggest(value: object, choices: list[str] | tuple[str, ...]) -> str | None:
     """The closest accepted choice to a mistyped value, if one is close enough."""
     text = normalise_label(value)
