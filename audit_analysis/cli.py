@@ -1,6 +1,6 @@
 """The `audit-analysis` command: validate, clean, run, list, new, questionnaires.
 
-Unix habits: results to stdout, problems to stderr, exit status 0 on success,
+Unix habits: results (and a clean validation's warnings) to stdout, errors to stderr, exit status 0 on success,
 1 when the data has errors or a run failed, 2 for a usage mistake; a user's
 mistake never prints a traceback.
 """
@@ -20,11 +20,6 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     """A mistake in how the command was called (unknown audit, bad folder, …)."""
-
-
-def _say(args: argparse.Namespace, text: str) -> None:
-    if not args.quiet:
-        print(text, file=sys.stderr)
 
 
 def _audit_ids(args: argparse.Namespace, workspace: Workspace) -> list[str]:

@@ -43,7 +43,6 @@ _PART_SPELLINGS = {
     "referral_history": ("referral history", "referrals", "appendix 1 referral history"),
     "glossary": ("glossary", "abbreviations"),
 }
-PUBLICATION_FILE = "commentary-publication.md"
 _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 PLACEHOLDER = "*Commentary to be added: write a `## {heading}` section in commentary.md.*"
 

@@ -21,7 +21,6 @@ from matplotlib.figure import Figure
 
 from . import disclosure, figures, findings, grading, profile, referrals
 from .commentary import (
-    PUBLICATION_FILE,
     MissingCommentaryError,
     commentary_markdown,
     heading_of,
@@ -30,6 +29,7 @@ from .commentary import (
     sections_with_small_numbers,
 )
 from .config import MULTI_AGENCY
+from .loading import PUBLICATION_COMMENTARY
 from .paths import Workspace
 from .pipeline import load
 from .processed import ProcessedAudit
@@ -157,7 +157,7 @@ class BoardPaper:
             )
             problems.append(
                 f"{self.config.id}: the commentary prints numbers from 1 to {self.threshold} in: "
-                f"{listed}. Write a publication version in {PUBLICATION_FILE} without them."
+                f"{listed}. Write a publication version in {PUBLICATION_COMMENTARY} without them."
             )
         if problems:
             raise MissingCommentaryError(self.config.id, missing, " ".join(problems))
@@ -169,7 +169,7 @@ class BoardPaper:
             text = (
                 f"**Disclosure check:** this commentary prints small numbers "
                 f"({_md(', '.join(self.disclosive[key][:5]))}); write a publication version in "
-                f"`{PUBLICATION_FILE}` before publishing.\n\n" + text
+                f"`{PUBLICATION_COMMENTARY}` before publishing.\n\n" + text
             )
         return Markdown(text)
 
@@ -401,6 +401,14 @@ class BoardPaper:
         blocks: list[Block] = [Markdown("## Recommendations")]
         if recs.empty:
             return [*blocks, Markdown("No recommendations have been recorded for this audit.")]
+        per_scope = profile.recommendations_by_scope(recs, self.agencies)
+        blocks.append(
+            Table(
+                per_scope,
+                "recommendations-by-scope",
+                f"Recommendations ({self._n(len(recs), 'recommendation')})",
+            )
+        )
         for scope, group in recs.groupby("scope", sort=False):
             heading = "Multi-agency" if scope == MULTI_AGENCY else scope
             lines = [f"{r.number}. {_md(r.text)}" + _owner(r) for r in group.itertuples()]

@@ -37,7 +37,9 @@ def test_broken_input_is_reported_and_nothing_is_written(tmp_path, case):
 
     result = validate(paths)
     report = "\n".join(str(p) for p in result.problems)
-    for expected in (case / "expect.txt").read_text().splitlines():
+    expectations = (case / "expect.txt").read_text().splitlines()
+    assert expectations, f"{case.name}/expect.txt lists no expected message"
+    for expected in expectations:
         assert expected in report, f"{expected!r} not in:\n{report}"
     assert not result.ok
 

@@ -204,15 +204,18 @@ def test_the_rendered_pixels_carry_the_palette(overall_fig):
     image = np.asarray(canvas.buffer_rgba())
     ax = bar_axes(overall_fig)
     height = image.shape[0]
+    checked = 0
     for grade, container in containers(ax).items():
         for patch in container.patches:
             if patch.get_width() < 1:
                 continue
+            checked += 1
             # A point inside the segment, away from its number.
             x, y = patch.get_x() + 0.15, patch.get_y() + patch.get_height() * 0.15
             px, py = ax.transData.transform((x, y))
             pixel = image[int(height - py), int(px), :3]
             assert to_hex(pixel / 255) == F.grade_palette(OFSTED)[grade]
+    assert checked > 0
 
 
 def test_a_totals_row_and_unknown_scales_are_handled():

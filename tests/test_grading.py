@@ -242,6 +242,7 @@ def test_overall_distribution_mask_protects_the_number_of_audits():
     assert not grading.overall_distribution_mask(table, OFSTED, None).any().any()
     mask = grading.overall_distribution_mask(table, OFSTED, threshold=1)
     assert mask.shape == table.shape
+    assert mask.loc[:, GRADE_COLUMNS].any().any(), "threshold 1 hides the ones"
     for agency in table.index:
         hidden_grades = int(mask.loc[agency, GRADE_COLUMNS].sum())
         assert hidden_grades != 1 or (table.loc[agency, GRADE_COLUMNS] > 0).sum() == 1

@@ -36,9 +36,10 @@ def test_dependency_versions_agree():
         for r in project["dependencies"] + project["optional-dependencies"]["test"]
     }
     environment = yaml.safe_load((PROJECT / "environment.yml").read_text())
-    for dependency in environment["dependencies"]:
-        if isinstance(dependency, str) and _name(dependency) in pins:
-            assert dependency.replace(" ", "") == pins[_name(dependency)]
+    conda = {
+        _name(d): d.replace(" ", "") for d in environment["dependencies"] if isinstance(d, str)
+    }
+    assert {name: conda.get(name) for name in pins} == pins
 
 
 def test_notebooks_are_committed_without_outputs_or_execution_counts():
@@ -53,7 +54,9 @@ def test_notebooks_are_committed_without_outputs_or_execution_counts():
 
 
 def test_every_notebook_has_one_parameters_cell_of_plain_literals():
-    for path in sorted((PROJECT / "notebooks").glob("*.ipynb")):
+    notebooks = sorted((PROJECT / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
         nb = json.loads(path.read_text())
         tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters'"
