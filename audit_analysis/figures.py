@@ -498,16 +498,23 @@ class PaperFigure(Figure):
             )
         return buffer.getvalue()
 
-    def _repr_png_(self) -> tuple[bytes, dict]:
+    def _repr_png_meta(self) -> dict:
         meta = {"width": round(self.get_figwidth() * 96)}
         if self.alt_text:
             meta["alt"] = self.alt_text
-        return self.png_bytes(), meta
+        return meta
+
+    def _repr_png_(self) -> tuple[bytes, dict]:
+        return self.png_bytes(), self._repr_png_meta()
 
     def _ipython_display_(self) -> None:
+        self.display()
+
+    def display(self, png: bytes | None = None) -> None:
+        """Show the figure in a notebook; `png` reuses bytes already rendered by save_figure."""
         from IPython.display import display
 
-        data, meta = self._repr_png_()
+        data, meta = self._repr_png_() if png is None else (png, self._repr_png_meta())
         display(
             {
                 "image/png": base64.b64encode(data).decode("ascii"),

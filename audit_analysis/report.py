@@ -8,16 +8,13 @@ that displays blocks in a notebook and files their figures and tables in the out
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from . import disclosure, figures, findings, grading, profile, referrals
 from .commentary import (
@@ -57,7 +54,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    figure: Figure
+    figure: figures.PaperFigure
     name: str
 
     @property
@@ -599,14 +596,20 @@ def table_html(table: Table) -> str:
     return body + note
 
 
-def save_blocks(blocks: Iterable[Block], output_dir: Path) -> None:
-    """File figures (PNG, SVG, alt text) and tables (CSV) under the run's output folder."""
+def save_blocks(blocks: Iterable[Block], output_dir: Path) -> dict[str, Path]:
+    """File figures (PNG, SVG, alt text) and tables (CSV) under the run's output folder.
+
+    Returns each chart's PNG path by name, so showing it need not render it again.
+    """
+    pngs = {}
     for block in blocks:
         if isinstance(block, Chart):
-            figures.save_figure(block.figure, output_dir / "figures" / block.name, block.alt_text)
+            saved = figures.save_figure(block.figure, output_dir / "figures" / block.name)
+            pngs[block.name] = saved["png"]
         elif isinstance(block, Table):
             (output_dir / "tables").mkdir(parents=True, exist_ok=True)
             block.frame.to_csv(output_dir / "tables" / f"{block.name}.csv", lineterminator="\n")
+    return pngs
 
 
 def show(blocks: Iterable[Block], output_dir: str | Path | None = None) -> None:
@@ -616,23 +619,16 @@ def show(blocks: Iterable[Block], output_dir: str | Path | None = None) -> None:
     from IPython.display import Markdown as MarkdownOutput
 
     blocks = list(blocks)
-    if output_dir is not None:
-        save_blocks(blocks, Path(output_dir))
+    pngs = save_blocks(blocks, Path(output_dir)) if output_dir is not None else {}
     for block in blocks:
         if isinstance(block, Markdown):
             display(MarkdownOutput(block.text))
         elif isinstance(block, Table):
             display(HTML(table_html(block)))
         else:
-            png = base64.b64encode(_png(block.figure)).decode("ascii")
-            display({"image/png": png}, raw=True, metadata={"image/png": {"alt": block.alt_text}})
+            saved = pngs.get(block.name)
+            block.figure.display(saved.read_bytes() if saved else None)
             plt.close(block.figure)
-
-
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
-    return buffer.getvalue()
 
 
 def publish_details(paper: BoardPaper) -> None:

@@ -190,3 +190,17 @@ def test_the_board_paper_notebook_shows_every_part_in_order():
     positions = [source.find(f"paper.{part}()") for part in PAPER_PARTS]
     assert -1 not in positions, [p for p, i in zip(PAPER_PARTS, positions, strict=True) if i < 0]
     assert positions == sorted(positions)
+
+
+def test_show_files_charts_and_shows_the_saved_png_without_rendering_again(
+    minimal_audit, tmp_path, monkeypatch
+):
+    from audit_analysis import figures, report
+
+    shown = []
+    monkeypatch.setattr(figures.PaperFigure, "display", lambda fig, png=None: shown.append(png))
+    report.show(BoardPaper(minimal_audit).referral_history(), tmp_path)
+    saved = sorted((tmp_path / "figures").glob("*.png"))
+    assert len(saved) == 3 and len(shown) == 3
+    assert sorted(shown) == sorted(p.read_bytes() for p in saved)
+    assert all((tmp_path / "figures" / f"{p.stem}.txt").read_text().strip() for p in saved)
