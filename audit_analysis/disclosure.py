@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 MARKER = "c"
@@ -160,38 +159,6 @@ def suppress(
         total_row=total_row,
     )
     return apply_mask(table, mask)
-
-
-def cell_labels(
-    table: pd.DataFrame, mask: pd.DataFrame | None = None, *, decimals: int = 0
-) -> pd.DataFrame:
-    """Text labels for each cell, for labelling bars and heatmap cells directly.
-
-    Numbers print as themselves (rounded to `decimals`, or as percentages when the caller
-    multiplies first); hidden cells print as "c"; missing values (no data) print as "".
-    """
-    hidden = (
-        pd.DataFrame(False, index=table.index, columns=table.columns)
-        if mask is None
-        else mask.reindex_like(table).fillna(False).astype(bool)
-    )
-
-    def label(value: object, is_hidden: bool) -> str:
-        if is_hidden:
-            return MARKER
-        if value is None or pd.isna(value):
-            return ""
-        if isinstance(value, int | np.integer) or decimals == 0:
-            return f"{round(float(value)):d}"
-        return f"{float(value):.{decimals}f}"
-
-    values = table.to_numpy(dtype=object)
-    flags = hidden.to_numpy()
-    labels = [
-        [label(values[r, c], bool(flags[r, c])) for c in range(values.shape[1])]
-        for r in range(values.shape[0])
-    ]
-    return pd.DataFrame(labels, index=table.index, columns=table.columns, dtype="str")
 
 
 def suppression_note(threshold: int | None) -> str:

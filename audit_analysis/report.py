@@ -340,16 +340,14 @@ class BoardPaper:
             Chart(figures.plot_case_grid(grid, self.scale), "case-agency-grid"),
         ]
 
-    def agency(self, agency: str) -> list[Block]:
+    def agency(self, agency: str, sentences: str | None = None) -> list[Block]:
+        """One agency's section; `sentences` are its findings when already worked out."""
         gradings = self.audit.gradings
-        blocks: list[Block] = [
-            Markdown(f"### {_md(agency)}"),
-            Markdown(
-                findings.agency_findings(
-                    gradings, self.agencies, agency, self.scale, threshold=self.threshold
-                )
-            ),
-        ]
+        if sentences is None:
+            sentences = findings.agency_findings(
+                gradings, self.agencies, agency, self.scale, threshold=self.threshold
+            )
+        blocks: list[Block] = [Markdown(f"### {_md(agency)}"), Markdown(sentences)]
         areas = grading.area_grade_distribution(
             gradings, self.config.areas, self.scale, agency=agency
         )
@@ -369,8 +367,11 @@ class BoardPaper:
 
     def agencies_part(self) -> list[Block]:
         blocks: list[Block] = [Markdown("## Agencies' practice")]
+        sentences = findings.findings_by_agency(
+            self.audit.gradings, self.agencies, self.scale, threshold=self.threshold
+        )
         for agency in self.agencies_with_returns:
-            blocks.extend(self.agency(agency))
+            blocks.extend(self.agency(agency, sentences[agency]))
         return blocks
 
     def _evidence(self, agency: str) -> list[Block]:

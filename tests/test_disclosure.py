@@ -112,14 +112,6 @@ def test_share_mask_hides_shares_behind_any_small_count():
     assert not disclosure.share_mask([good, rest], None).any().any()
 
 
-def test_cell_labels_for_direct_labelling():
-    counts = pd.DataFrame({"A": [3, 12], "B": [np.nan, 0.25]}, index=["a", "b"])
-    mask = pd.DataFrame({"A": [True, False], "B": [False, False]}, index=["a", "b"])
-    labels = disclosure.cell_labels(counts, mask)
-    assert labels.to_numpy().tolist() == [["c", ""], ["12", "0"]]
-    assert disclosure.cell_labels(counts, decimals=2).loc["b", "B"] == "0.25"
-
-
 def test_suppression_note_names_the_range():
     assert "1 to 5" in disclosure.suppression_note(5)
     assert '"c"' in disclosure.suppression_note(5)
