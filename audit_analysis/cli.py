@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import __version__
-from .paths import Workspace
-from .problems import AuditDataError, errors_in, render_text
+from audit_analysis import __version__
+from audit_analysis.paths import Workspace
+from audit_analysis.problems import AuditDataError, errors_in, render_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,7 +44,7 @@ def _audit_ids(args: argparse.Namespace, workspace: Workspace) -> list[str]:
 
 
 def cmd_validate(args: argparse.Namespace, workspace: Workspace) -> int:
-    from .pipeline import validate
+    from audit_analysis.clean.pipeline import validate
 
     status = EXIT_OK
     for audit_id in _audit_ids(args, workspace):
@@ -59,7 +59,7 @@ def cmd_validate(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace, workspace: Workspace) -> int:
-    from .pipeline import clean
+    from audit_analysis.clean.pipeline import clean
 
     status = EXIT_OK
     for audit_id in _audit_ids(args, workspace):
@@ -83,7 +83,7 @@ def cmd_clean(args: argparse.Namespace, workspace: Workspace) -> int:
 
 def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
     audit_ids = _audit_ids(args, workspace)
-    from .runner import run_audits
+    from audit_analysis.run.runner import run_audits
 
     results = run_audits(
         workspace,
@@ -107,7 +107,7 @@ def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def cmd_list(args: argparse.Namespace, workspace: Workspace) -> int:
-    from .runner import audit_states
+    from audit_analysis.run.runner import audit_states
 
     states = audit_states(workspace)
     if not states:
@@ -121,7 +121,7 @@ def cmd_list(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def cmd_new(args: argparse.Namespace, workspace: Workspace) -> int:
-    from .scaffold import InvalidAuditIdError, scaffold_audit
+    from audit_analysis.run.scaffold import InvalidAuditIdError, scaffold_audit
 
     try:
         folder = scaffold_audit(workspace, args.audit_id[0], title=args.title, board=args.board)
@@ -136,8 +136,8 @@ def cmd_new(args: argparse.Namespace, workspace: Workspace) -> int:
 
 def cmd_questionnaires(args: argparse.Namespace, workspace: Workspace) -> int:
     audit_ids = _audit_ids(args, workspace)
-    from .config import read_config
-    from .questionnaires import write_questionnaires
+    from audit_analysis.intake.config import read_config
+    from audit_analysis.run.questionnaires import write_questionnaires
 
     status = EXIT_OK
     for audit_id in audit_ids:

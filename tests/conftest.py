@@ -32,8 +32,8 @@ def minimal_workspace(tmp_path: Path) -> Workspace:
 @pytest.fixture(scope="session")
 def bromley_processed(tmp_path_factory):
     """The reference audit cleaned once per test session, as processed tables."""
-    from audit_analysis.pipeline import clean
-    from audit_analysis.processed import read_processed
+    from audit_analysis.clean.pipeline import clean
+    from audit_analysis.clean.processed import read_processed
 
     workspace = make_workspace(tmp_path_factory.mktemp("bromley"), REFERENCE_AUDIT)
     paths = workspace.audit(REFERENCE_AUDIT.name)

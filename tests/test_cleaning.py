@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from conftest import FIXTURES, MINIMAL_AUDIT, make_workspace
 
-from audit_analysis.cleaning import clean_audit, normalise_case_id, parse_date
-from audit_analysis.loading import read_raw_audit
-from audit_analysis.pipeline import clean, validate
+from audit_analysis.clean.cleaning import clean_audit, normalise_case_id, parse_date
+from audit_analysis.clean.pipeline import clean, validate
+from audit_analysis.intake.loading import read_raw_audit
 from audit_analysis.problems import AuditDataError, errors_in
 
 BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from conftest import MINIMAL_AUDIT
 
-from audit_analysis.commentary import (
+from audit_analysis.intake.commentary import (
     MissingCommentaryError,
     commentary_markdown,
     missing_parts,
     parse_commentary,
     require_complete,
 )
-from audit_analysis.config import parse_config
+from audit_analysis.intake.config import parse_config
 
 CONFIG, _ = parse_config((MINIMAL_AUDIT / "audit.yaml").read_text())
 

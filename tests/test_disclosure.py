@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from audit_analysis import disclosure
+from audit_analysis.analysis import disclosure
 
 
 def table(rows: dict[str, list[int]], columns=("A", "B", "C")) -> pd.DataFrame:

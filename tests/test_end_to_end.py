@@ -17,7 +17,7 @@ import pytest
 from conftest import MINIMAL_AUDIT, PROJECT, REFERENCE_AUDIT, SAMPLE_AUDIT, make_workspace
 from pypdf import PdfReader
 
-from audit_analysis.runner import run_audits
+from audit_analysis.run.runner import run_audits
 
 pytestmark = pytest.mark.e2e
 

@@ -14,8 +14,8 @@ from nbconvert.nbconvertapp import NbConvertApp
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pypdf import PdfReader
 
-from audit_analysis import export
-from audit_analysis.export import BoardPaperHTMLExporter, css_string, export_board_paper
+from audit_analysis.paper import export
+from audit_analysis.paper.export import BoardPaperHTMLExporter, css_string, export_board_paper
 
 matplotlib.use("Agg")
 

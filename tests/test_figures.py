@@ -23,8 +23,8 @@ from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.container import BarContainer  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from audit_analysis import figures as F  # noqa: E402
-from audit_analysis import grading  # noqa: E402
+from audit_analysis.analysis import grading  # noqa: E402
+from audit_analysis.paper import figures as F  # noqa: E402
 from audit_analysis.vocabulary import (  # noqa: E402
     DEFAULT_KEY_AREAS,
     NOT_GRADED,

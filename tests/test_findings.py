@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from audit_analysis import findings
+from audit_analysis.analysis import findings
 from audit_analysis.vocabulary import OFSTED, OVERALL
 
 NG = "Not graded"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from audit_analysis import grading
+from audit_analysis.analysis import grading
 from audit_analysis.vocabulary import DEFAULT_KEY_AREAS, OFSTED, OFSTED_2025, OVERALL
 
 AREAS = DEFAULT_KEY_AREAS[:2]

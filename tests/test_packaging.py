@@ -94,3 +94,35 @@ def test_code_passes_the_linter_and_formatter():
     assert check.returncode == 0, check.stdout
     fmt = subprocess.run([*ruff, "format", "--check", *targets], capture_output=True, text=True)
     assert fmt.returncode == 0, fmt.stdout
+
+
+def test_stages_import_only_the_stages_below_them():
+    """The import-linter layers contract in pyproject.toml: cli → run → paper → analysis → clean → intake."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"], capture_output=True, text=True, cwd=PROJECT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_no_module_imports_itself_through_others():
+    """No import circle between modules, even through imports inside functions."""
+    import grimp
+
+    graph = grimp.build_graph("audit_analysis")
+    modules = sorted(graph.modules)
+    circles = [
+        (a, b)
+        for i, a in enumerate(modules)
+        for b in modules[i + 1 :]
+        if graph.chain_exists(importer=a, imported=b)
+        and graph.chain_exists(importer=b, imported=a)
+        and not b.startswith(a + ".")
+        and not a.startswith(b + ".")
+    ]
+    assert circles == []

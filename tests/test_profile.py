@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from audit_analysis import profile
+from audit_analysis.analysis import profile
 
 CASES = pd.DataFrame(
     {

@@ -16,17 +16,12 @@ import pytest
 from conftest import REFERENCE_AUDIT, make_workspace
 from openpyxl.packaging.custom import CustomPropertyList
 
-from audit_analysis.config import read_config
-from audit_analysis.loading import ROW
-from audit_analysis.pipeline import clean, validate
+from audit_analysis.clean.pipeline import clean, validate
+from audit_analysis.intake.config import read_config
+from audit_analysis.intake.raw_tables import ROW
+from audit_analysis.intake.workbooks import HEADER_ROW, agency_file_names, read_returned_workbooks
 from audit_analysis.problems import errors_in, warnings_in
-from audit_analysis.questionnaires import (
-    HEADER_ROW,
-    agency_file_names,
-    questionnaire_bytes,
-    read_returned_workbooks,
-    write_questionnaires,
-)
+from audit_analysis.run.questionnaires import questionnaire_bytes, write_questionnaires
 from audit_analysis.vocabulary import parse_status
 
 AUDIT = REFERENCE_AUDIT.name

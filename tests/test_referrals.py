@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from audit_analysis import referrals
+from audit_analysis.analysis import referrals
 
 CASE_IDS = ["1", "2", "3", "10"]
 REFERRALS = pd.DataFrame(

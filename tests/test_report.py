@@ -8,11 +8,10 @@ import pandas as pd
 import pytest
 from conftest import MINIMAL_AUDIT
 
-from audit_analysis.commentary import MissingCommentaryError
-from audit_analysis.pipeline import clean, validate
-from audit_analysis.problems import AuditDataError
-from audit_analysis.processed import read_processed
-from audit_analysis.report import (
+from audit_analysis.clean.pipeline import clean, validate
+from audit_analysis.clean.processed import read_processed
+from audit_analysis.intake.commentary import MissingCommentaryError
+from audit_analysis.paper.report import (
     BoardPaper,
     Chart,
     Markdown,
@@ -21,6 +20,7 @@ from audit_analysis.report import (
     table_html,
     validation_blocks,
 )
+from audit_analysis.problems import AuditDataError
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ def test_the_board_paper_notebook_shows_every_part_in_order():
 
     from conftest import PROJECT
 
-    from audit_analysis.report import PAPER_PARTS
+    from audit_analysis.paper.report import PAPER_PARTS
 
     nb = json.loads((PROJECT / "notebooks" / "04_board_paper.ipynb").read_text())
     source = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
@@ -195,7 +195,7 @@ def test_the_board_paper_notebook_shows_every_part_in_order():
 def test_show_files_charts_and_shows_the_saved_png_without_rendering_again(
     minimal_audit, tmp_path, monkeypatch
 ):
-    from audit_analysis import figures, report
+    from audit_analysis.paper import figures, report
 
     shown = []
     monkeypatch.setattr(figures.PaperFigure, "display", lambda fig, png=None: shown.append(png))

@@ -18,9 +18,9 @@ import pytest
 from conftest import MINIMAL_AUDIT, REFERENCE_AUDIT, make_workspace
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from audit_analysis import runner
 from audit_analysis.cli import main
 from audit_analysis.paths import Workspace
+from audit_analysis.run import runner
 
 MINIMAL = MINIMAL_AUDIT.name
 PARAMETERS = """\

@@ -8,18 +8,18 @@ import datetime as dt
 import pytest
 import yaml
 
+from audit_analysis.clean.pipeline import validate
 from audit_analysis.cli import main
-from audit_analysis.commentary import split_sections
-from audit_analysis.config import AuditConfig, load_config
-from audit_analysis.loading import (
+from audit_analysis.intake.commentary import split_sections
+from audit_analysis.intake.config import AuditConfig, load_config
+from audit_analysis.intake.raw_tables import (
     CASES_SPEC,
     RECOMMENDATIONS_SPEC,
     REFERRALS_SPEC,
     submissions_spec,
 )
 from audit_analysis.paths import Workspace
-from audit_analysis.pipeline import validate
-from audit_analysis.scaffold import InvalidAuditIdError, audit_yaml, scaffold_audit
+from audit_analysis.run.scaffold import InvalidAuditIdError, audit_yaml, scaffold_audit
 
 
 def headers(path) -> list[str]:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .profile import sorted_case_ids
+from audit_analysis.analysis.profile import sorted_case_ids
 
 PERIODS: tuple[str, ...] = ("before", "during", "after")
 NOT_RECORDED = "Not recorded"

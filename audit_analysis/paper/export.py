@@ -27,9 +27,9 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import Bool, default
 from traitlets.config import Config
 
-from .disclosure import MARKER as SUPPRESSED
-from .paths import write_atomic
-from .report import PAPER_MIME
+from audit_analysis.analysis.disclosure import MARKER as SUPPRESSED
+from audit_analysis.paper.report import PAPER_MIME
+from audit_analysis.paths import write_atomic
 
 logger = logging.getLogger(__name__)
 

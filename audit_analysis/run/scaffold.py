@@ -16,9 +16,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .commentary import expected_parts, heading_of
-from .config import CONFIG_FILE, DEFAULT_MARKING, parse_config
-from .loading import (
+from audit_analysis.intake.commentary import expected_parts, heading_of
+from audit_analysis.intake.config import CONFIG_FILE, DEFAULT_MARKING, parse_config
+from audit_analysis.intake.raw_tables import (
     CASES_SPEC,
     COMMENTARY,
     RECOMMENDATIONS_SPEC,
@@ -26,8 +26,8 @@ from .loading import (
     TableSpec,
     submissions_spec,
 )
-from .paths import Workspace
-from .problems import errors_in
+from audit_analysis.paths import Workspace
+from audit_analysis.problems import errors_in
 
 AUDIT_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 README = "README.md"

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
-from .loading import (
+from audit_analysis.intake.config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
+from audit_analysis.intake.raw_tables import (
     CASES,
     COMMENTARY,
     PUBLICATION_COMMENTARY,
@@ -26,8 +26,8 @@ from .loading import (
     RawAudit,
     RawTable,
 )
-from .problems import Problem, error, errors_in, warning
-from .vocabulary import (
+from audit_analysis.problems import Problem, error, errors_in, warning
+from audit_analysis.vocabulary import (
     GRADE_SCALES,
     NOT_GRADED,
     STATUS_LABELS,
@@ -627,7 +627,7 @@ def _cases_without_returns(
 
 def _commentary_headings(config: AuditConfig, raw: RawAudit, check: _Checker) -> None:
     """A section under a heading the paper does not know is silently lost: say so."""
-    from .commentary import accepted_headings, parse_commentary
+    from audit_analysis.intake.commentary import accepted_headings, parse_commentary
 
     for file, text in (
         (COMMENTARY, raw.commentary),

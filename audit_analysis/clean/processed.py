@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import __version__
-from .cleaning import (
+from audit_analysis import __version__
+from audit_analysis.clean.cleaning import (
     CASES_COLUMNS,
     EVIDENCE_COLUMNS,
     GRADINGS_COLUMNS,
@@ -24,12 +24,13 @@ from .cleaning import (
     RETURNS_COLUMNS,
     CleanAudit,
 )
-from .config import AuditConfig, parse_config
-from .loading import PUBLICATION_COMMENTARY, THEMES, file_hashes
-from .paths import AuditPaths, building
-from .problems import AuditDataError, errors_in, render_json, render_text
-from .profile import load_themes
-from .vocabulary import STATUSES
+from audit_analysis.intake.config import AuditConfig, parse_config
+from audit_analysis.intake.loading import file_hashes
+from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY, THEMES
+from audit_analysis.intake.themes import load_themes
+from audit_analysis.paths import AuditPaths, building
+from audit_analysis.problems import AuditDataError, errors_in, render_json, render_text
+from audit_analysis.vocabulary import STATUSES
 
 MANIFEST = "manifest.json"
 CONFIG_COPY = "audit.yaml"

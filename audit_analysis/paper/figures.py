@@ -55,11 +55,16 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.patches import Patch, Rectangle
 
-from . import disclosure
-from .grading import ALL_AGENCIES, NO_INVOLVEMENT, NOT_SUBMITTED, overall_distribution_mask
-from .paths import write_atomic
-from .profile import OTHER_THEME, UNRECORDED
-from .vocabulary import (
+from audit_analysis.analysis import disclosure
+from audit_analysis.analysis.grading import (
+    ALL_AGENCIES,
+    NO_INVOLVEMENT,
+    NOT_SUBMITTED,
+    overall_distribution_mask,
+)
+from audit_analysis.analysis.profile import OTHER_THEME, UNRECORDED
+from audit_analysis.paths import write_atomic
+from audit_analysis.vocabulary import (
     DEFAULT_KEY_AREAS,
     GRADE_SCALES,
     NOT_GRADED,

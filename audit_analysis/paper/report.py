@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import disclosure, figures, findings, grading, profile, referrals
-from .commentary import (
+from audit_analysis.analysis import disclosure, findings, grading, profile, referrals
+from audit_analysis.clean.pipeline import load
+from audit_analysis.clean.processed import ProcessedAudit
+from audit_analysis.intake.commentary import (
     MissingCommentaryError,
     commentary_markdown,
     heading_of,
@@ -25,12 +27,11 @@ from .commentary import (
     require_complete,
     sections_with_small_numbers,
 )
-from .config import MULTI_AGENCY
-from .loading import PUBLICATION_COMMENTARY
-from .paths import Workspace
-from .pipeline import load
-from .processed import ProcessedAudit
-from .vocabulary import OVERALL, STATUS_LABELS
+from audit_analysis.intake.config import MULTI_AGENCY
+from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
+from audit_analysis.paper import figures
+from audit_analysis.paths import Workspace
+from audit_analysis.vocabulary import OVERALL, STATUS_LABELS
 
 PAPER_MIME = "application/vnd.audit-analysis.paper+json"
 SUPPRESSED = disclosure.MARKER
@@ -557,9 +558,9 @@ def _percent(value: object) -> object:
 
 def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
     """Clean the audit and report what was found; raises (after listing them) when there are errors."""
-    from .pipeline import validate
-    from .problems import AuditDataError, errors_in, warnings_in
-    from .processed import write_processed
+    from audit_analysis.clean.pipeline import validate
+    from audit_analysis.clean.processed import write_processed
+    from audit_analysis.problems import AuditDataError, errors_in, warnings_in
 
     paths = Workspace.at(root).audit(audit_id)
     result = validate(paths)

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .config import AuditConfig
-from .vocabulary import normalise_label
+from audit_analysis.intake.config import AuditConfig
+from audit_analysis.vocabulary import normalise_label
 
 GENERAL_PARTS: tuple[tuple[str, str], ...] = (
     ("introduction", "Introduction"),

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from importlib import resources
-from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from .vocabulary import case_sort_key, normalise_label
+from audit_analysis.intake.themes import OTHER_THEME, load_themes
+from audit_analysis.vocabulary import case_sort_key, normalise_label
 
 NOT_KNOWN = "Not known"
 UNRECORDED = (NOT_KNOWN, "Not recorded")
-OTHER_THEME = "Other"
 MULTI_AGENCY = "Multi-agency"
 
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -125,28 +122,6 @@ def case_profile(cases: pd.DataFrame) -> pd.DataFrame:
     index = pd.MultiIndex.from_tuples(tuples, names=["characteristic", "category"])
     children = [n for table in parts.values() for n in table["children"]]
     return pd.DataFrame({"children": pd.Series(children, dtype="int64").to_numpy()}, index=index)
-
-
-def load_themes(path: str | Path | None = None) -> dict[str, tuple[str, ...]]:
-    """The theme → phrases mapping, from `path` or the packaged themes.yaml.
-
-    An audit folder can carry its own copy so an auditor extends the mapping without code.
-    """
-    if path is None:
-        text = resources.files("audit_analysis").joinpath("themes.yaml").read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    raw = yaml.safe_load(text) or {}
-    if not isinstance(raw, Mapping):
-        raise ValueError("A themes file maps each theme to a list of words or phrases.")
-    themes: dict[str, tuple[str, ...]] = {}
-    for theme, phrases in raw.items():
-        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            raise ValueError(f"Theme {theme!r} must list its words or phrases as text.")
-        if str(theme) == OTHER_THEME:
-            raise ValueError(f"'{OTHER_THEME}' is kept for issues that match no theme.")
-        themes[str(theme)] = tuple(phrases)
-    return themes
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .problems import Problem, error, warning
+from audit_analysis.problems import Problem, error, warning
 
 
 def read_file_bytes(path: Path, file: str) -> tuple[bytes | None, list[Problem]]:

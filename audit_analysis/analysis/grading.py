@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from . import disclosure
-from .profile import sorted_case_ids
-from .vocabulary import (
+from audit_analysis.analysis import disclosure
+from audit_analysis.analysis.profile import sorted_case_ids
+from audit_analysis.vocabulary import (
     GRADED_STATUSES,
     NOT_GRADED,
     OVERALL,

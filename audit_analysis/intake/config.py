@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .files import read_text_file
-from .problems import Problem, error
-from .vocabulary import (
+from audit_analysis.intake.files import read_text_file
+from audit_analysis.problems import Problem, error
+from audit_analysis.vocabulary import (
     DEFAULT_KEY_AREAS,
     GRADE_SCALES,
     OVERALL,
@@ -275,7 +275,7 @@ def load_config(audit_dir: Path) -> tuple[AuditConfig | None, list[Problem]]:
 
 def read_config(audit_dir: Path) -> AuditConfig:
     """Load audit.yaml or raise with every problem found."""
-    from .problems import AuditDataError, errors_in
+    from audit_analysis.problems import AuditDataError, errors_in
 
     config, problems = load_config(audit_dir)
     if config is None or errors_in(problems):

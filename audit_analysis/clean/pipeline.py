@@ -5,11 +5,11 @@ Kept apart from the CLI so notebooks, the batch runner and tests call the same c
 
 from __future__ import annotations
 
-from .cleaning import CleanAudit, clean_audit
-from .loading import read_raw_audit
-from .paths import AuditPaths
-from .problems import AuditDataError
-from .processed import ProcessedAudit, is_stale, read_processed, write_processed
+from audit_analysis.clean.cleaning import CleanAudit, clean_audit
+from audit_analysis.clean.processed import ProcessedAudit, is_stale, read_processed, write_processed
+from audit_analysis.intake.loading import read_raw_audit
+from audit_analysis.paths import AuditPaths
+from audit_analysis.problems import AuditDataError
 
 
 def validate(paths: AuditPaths) -> CleanAudit:

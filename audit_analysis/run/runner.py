@@ -34,13 +34,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import __version__
-from .loading import file_hashes
-from .paths import AuditPaths, Workspace, building, write_atomic
-from .pipeline import clean
-from .problems import AuditDataError, render_text
-from .processed import MANIFEST as PROCESSED_MANIFEST
-from .processed import is_stale
+from audit_analysis import __version__
+from audit_analysis.clean.pipeline import clean
+from audit_analysis.clean.processed import MANIFEST as PROCESSED_MANIFEST
+from audit_analysis.clean.processed import is_stale
+from audit_analysis.intake.loading import file_hashes
+from audit_analysis.paths import AuditPaths, Workspace, building, write_atomic
+from audit_analysis.problems import AuditDataError, render_text
 
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 MANIFEST = "manifest.json"
@@ -58,7 +58,7 @@ _EXPORT_LOCK = threading.Lock()
 
 def export_board_paper(notebook: Path, html: Path, pdf: Path | None, *, draft: bool) -> None:
     """Deferred import: nbconvert and WeasyPrint are slow to load and `list` never needs them."""
-    from .export import export_board_paper as export
+    from audit_analysis.paper.export import export_board_paper as export
 
     export(notebook, html, pdf, draft=draft)
 
@@ -251,8 +251,8 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
 def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None:
     """What would stop the paper (missing commentary in a final one, no disclosure threshold
     for a publication) fails at once, not after the notebooks have run."""
-    from .commentary import MissingCommentaryError
-    from .report import open_paper
+    from audit_analysis.intake.commentary import MissingCommentaryError
+    from audit_analysis.paper.report import open_paper
 
     try:
         open_paper(

@@ -21,8 +21,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from . import disclosure
-from .grading import (
+from audit_analysis.analysis import disclosure
+from audit_analysis.analysis.grading import (
     ALL_AGENCIES,
     NO_INVOLVEMENT,
     NOT_SUBMITTED,
@@ -31,7 +31,7 @@ from .grading import (
     overall_distribution_mask,
     overall_grade_distribution,
 )
-from .profile import (
+from audit_analysis.analysis.profile import (
     AGE_BANDS,
     NOT_KNOWN,
     OTHER_THEME,
@@ -41,13 +41,13 @@ from .profile import (
     sorted_case_ids,
     theme_counts,
 )
-from .referrals import (
+from audit_analysis.analysis.referrals import (
     referral_categories,
     referral_intervals,
     referral_outcomes,
     referrals_by_period,
 )
-from .vocabulary import NOT_GRADED, GradeScale
+from audit_analysis.vocabulary import NOT_GRADED, GradeScale
 
 SOME = "some"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
