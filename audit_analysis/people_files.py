@@ -1,0 +1,46 @@
+"""Files written for people to open in Excel: formulae defused, UTF-8 with a BOM.
+
+Protection belongs at this boundary only. Processed tables and the paper keep text exactly as
+typed ("+ve engagement" stays "+ve engagement"); a CSV or workbook a person opens must not turn
+"=HYPERLINK(…)" into a live formula (OWASP CSV injection), and Excel on Windows reads UTF-8
+only when the file starts with a byte-order mark.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from audit_analysis.paths import write_atomic
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+UTF8_BOM = "\ufeff"
+
+
+def defuse_formula(value: object) -> object:
+    """Text a spreadsheet would run as a formula, prefixed with an apostrophe; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return f"'{value}"
+    return value
+
+
+def defuse_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell, header and index label defused."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(defuse_formula)
+    out.columns = out.columns.map(defuse_formula)
+    out.index = out.index.map(defuse_formula)
+    return out
+
+
+def csv_for_people(frame: pd.DataFrame, *, index: bool = True) -> str:
+    """The CSV text (with its BOM) of a table meant for a person."""
+    return UTF8_BOM + defuse_frame(frame).to_csv(index=index, lineterminator="\r\n")
+
+
+def write_csv_for_people(frame: pd.DataFrame, path: Path, *, index: bool = True) -> Path:
+    """Write a table for a person to open in Excel, atomically."""
+    return write_atomic(Path(path), csv_for_people(frame, index=index))
