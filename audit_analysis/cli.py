@@ -92,6 +92,7 @@ def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
         publication=args.publication,
         final=args.final,
         pdf=not args.no_pdf,
+        force=args.force,
         progress=not args.quiet and sys.stderr.isatty(),  # no bar in logs, as Unix tools do
     )
     failed = [r for r in results if not r.ok]
@@ -240,6 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a board export: fail if commentary sections are missing",
     )
     p.add_argument("--no-pdf", action="store_true", help="export HTML only")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when the inputs are unchanged since the last successful run",
+    )
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(

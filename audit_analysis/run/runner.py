@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import json
 import shutil
@@ -38,9 +39,28 @@ from audit_analysis import __version__
 from audit_analysis.clean.pipeline import clean
 from audit_analysis.clean.processed import MANIFEST as PROCESSED_MANIFEST
 from audit_analysis.clean.processed import is_stale
+from audit_analysis.intake.files import read_text_file
 from audit_analysis.intake.loading import file_hashes
-from audit_analysis.paths import AuditPaths, Workspace, building, write_atomic
+from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
+from audit_analysis.paths import (
+    AuditPaths,
+    Workspace,
+    building,
+    is_build_leftover,
+    remove_stale_builds,
+    write_atomic,
+)
 from audit_analysis.problems import AuditDataError, render_text
+from audit_analysis.run.snapshot import (
+    COMMENTARY_FILES,
+    SNAPSHOT,
+    Snapshot,
+    changed_roles,
+    code_digest,
+    data_unchanged,
+    role_digests,
+    take_snapshot,
+)
 
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 MANIFEST = "manifest.json"
@@ -76,8 +96,14 @@ class RunResult:
     notebook: str | None = None
     cell: str | None = None
     kept: Path | None = None
+    up_to_date: bool = False
 
     def summary(self) -> str:
+        if self.up_to_date:
+            return (
+                f"{self.audit_id}: up to date (inputs unchanged since the last run; "
+                f"--force reruns): {self.html}"
+            )
         if self.ok:
             papers = ", ".join(str(p) for p in (self.html, self.pdf) if p is not None)
             return f"{self.audit_id}: board paper written in {self.seconds:.1f} s: {papers}"
@@ -126,6 +152,12 @@ class _Options:
     publication: bool
     final: bool
     pdf: bool
+    force: bool = False
+
+    @property
+    def parameters(self) -> dict:
+        """What, besides the inputs, makes one run's paper differ from another's."""
+        return {"publication": self.publication, "final": self.final, "pdf": self.pdf}
 
 
 class _Progress:
@@ -162,14 +194,19 @@ def run_audits(
     final: bool = False,
     pdf: bool = True,
     progress: bool = True,
+    force: bool = False,
 ) -> list[RunResult]:
-    """Run each audit; one failing never stops the others. Results come in `audit_ids` order."""
+    """Run each audit; one failing never stops the others. Results come in `audit_ids` order.
+
+    An audit whose inputs, notebooks, code and options all match its last successful run is
+    not run again (its result says "up to date") unless `force`.
+    """
     unique = list(dict.fromkeys(audit_ids))
     notebooks = tuple(find_notebooks(workspace.notebooks))
     if not notebooks:
         error = f"no notebooks matching {NOTEBOOK_PATTERN} in {workspace.notebooks}"
         return [RunResult(a, ok=False, seconds=0.0, error=error) for a in audit_ids]
-    options = _Options(notebooks, publication, final, pdf)
+    options = _Options(notebooks, publication, final, pdf, force)
     bar = _Progress(len(unique) * len(notebooks), progress)
     try:
         if jobs <= 1 or len(unique) == 1:
@@ -198,47 +235,67 @@ def _run_parallel(
 
 def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Progress) -> RunResult:
     started = time.monotonic()
-    paths = workspace.audit(audit_id)
+    audit = workspace.audit(audit_id)
+    paths = audit.for_version(options.publication)
     steps, done = len(options.notebooks), 0
 
     def failed(error: str, **where) -> RunResult:
         bar.advance(steps - done)
         return RunResult(audit_id, False, time.monotonic() - started, error=error, **where)
 
-    paths = paths.for_version(options.publication)
     try:
-        clean(paths)
-        if options.final or options.publication:
-            _check_paper(workspace, audit_id, options)
+        for folder in (workspace.outputs, audit.outputs, paths.outputs, workspace.processed):
+            remove_stale_builds(folder)
+        if not options.force and _up_to_date(paths, options):
+            bar.advance(steps)
+            html = paths.paper("html", options.publication, not options.final)
+            pdf = paths.paper("pdf", options.publication, not options.final)
+            seconds = time.monotonic() - started
+            return RunResult(
+                audit_id, True, seconds, html, pdf if options.pdf else None, up_to_date=True
+            )
         with building(paths.outputs) as staging:
+            snapshot = take_snapshot(workspace, audit_id, options.notebooks, staging / SNAPSHOT)
+            reused = _prepare_processed(audit, snapshot)
+            if options.final or options.publication:
+                _check_paper(snapshot.workspace, audit_id, options)
             staged = dataclasses.replace(paths, outputs=staging)
             parameters = {
                 "audit_id": audit_id,
-                "root": str(workspace.root),
+                "root": str(snapshot.workspace.root),
                 "output_dir": str(staging),
                 "publication": options.publication,
                 "final": options.final,
             }
-            for notebook in options.notebooks:
+            for source, notebook in zip(options.notebooks, snapshot.notebooks, strict=True):
                 if bar.stopping.is_set():
                     raise _Failure("interrupted")
                 bar.start(f"{audit_id}/{notebook.name}")
-                _execute(notebook, staged.notebooks / notebook.name, parameters, paths)
+                _execute(
+                    notebook, staged.notebooks / notebook.name, parameters, paths, source.parent
+                )
                 bar.advance()
                 done += 1
             bar.start(f"{audit_id}: exporting the board paper")
             html, pdf = _export(staged, options, paths)
+            _publish_processed(snapshot, audit)
+            shutil.rmtree(staging / SNAPSHOT)
             produced = _hashes(staging)
             _carry_over(paths, staging, options.publication, not options.final)
-            _write_manifest(staged, paths, parameters, options, produced)
+            run = {"snapshot": snapshot, "reused_processed": reused}
+            _write_manifest(staged, paths, parameters, options, produced, run)
     except AuditDataError as exc:
         report = render_text(audit_id, exc.problems).rstrip()
         return failed(f"the inputs have errors; nothing was run.\n{report}")
     except _Failure as stop:
         return failed(stop.error, notebook=stop.notebook, cell=stop.cell, kept=stop.kept)
     except Exception as exc:
+        unwritable = _unwritable(exc, paths)
+        if unwritable:
+            return failed(unwritable)
         kept = _keep_failed(paths, "traceback.txt", traceback.format_exc())
-        return failed(f"{type(exc).__name__}: {exc} (traceback at {kept})")
+        where = f" (traceback at {kept})" if kept else ""
+        return failed(f"{type(exc).__name__}: {exc}{where}")
     return RunResult(
         audit_id,
         True,
@@ -246,6 +303,103 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         html=paths.outputs / html.name,
         pdf=paths.outputs / pdf.name if pdf else None,
     )
+
+
+def _unwritable(exc: Exception, paths: AuditPaths) -> str:
+    """A clear message for a folder the run may not write in (read-only, no permission)."""
+    if not isinstance(exc, OSError) or exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ""
+    folder = Path(exc.filename).parent if exc.filename else paths.outputs
+    if is_build_leftover(folder.name):
+        folder = folder.parent
+    return (
+        f"cannot write in {folder} ({exc.strerror or exc}); make it writable and run again. "
+        f"The previous outputs in {paths.outputs} are as they were."
+    )
+
+
+def _up_to_date(paths: AuditPaths, options: _Options) -> bool:
+    """The last successful run of this paper had the same inputs, and its files are intact."""
+    entry = (
+        read_manifest(paths.outputs)
+        .get("papers", {})
+        .get(_mode(options.publication, not options.final))
+    )
+    if not entry or "roles" not in entry:
+        return False
+    raw = paths.raw
+    notebooks = {nb.name: _sha256(nb) for nb in options.notebooks}
+    roles = role_digests(file_hashes(raw), notebooks, options.parameters)
+    if changed_roles(entry["roles"], roles):
+        return False
+    wanted = [paths.paper("html", options.publication, not options.final).name]
+    if options.pdf:
+        wanted.append(paths.paper("pdf", options.publication, not options.final).name)
+    files = entry.get("files", {})
+    if any(name not in files for name in wanted):
+        return False
+    for name, sha in files.items():
+        path = paths.outputs / name
+        if not path.is_file() or _sha256(path) != sha:
+            return False
+    return True
+
+
+def _prepare_processed(audit: AuditPaths, snapshot: Snapshot) -> bool:
+    """The snapshot's processed tables: reused from data/processed when only commentary changed
+    since they were made by this code (True), else cleaned from the snapshot (False)."""
+    manifest = _read_json(audit.processed / PROCESSED_MANIFEST)
+    reusable = (
+        manifest.get("code_digest") == code_digest()
+        and isinstance(manifest.get("inputs"), dict)
+        and data_unchanged(manifest["inputs"], snapshot.inputs)
+    )
+    if reusable:
+        try:
+            return _reuse_processed(audit, snapshot, manifest)
+        except OSError:
+            shutil.rmtree(snapshot.paths.processed, ignore_errors=True)
+    clean(snapshot.paths)
+    return False
+
+
+def _reuse_processed(audit: AuditPaths, snapshot: Snapshot, manifest: dict) -> bool:
+    texts = {}
+    for name in COMMENTARY_FILES:
+        if (snapshot.paths.raw / name).is_file():
+            text, problems = read_text_file(snapshot.paths.raw / name, name)
+            if problems:
+                return False  # let cleaning report them
+            texts[name] = text or ""
+    target = snapshot.paths.processed
+    shutil.copytree(audit.processed, target)
+    for name in COMMENTARY_FILES:  # the processed copies have the raw files' names
+        if name in texts:
+            (target / name).write_text(texts[name], encoding="utf-8")
+        elif name == PUBLICATION_COMMENTARY:
+            (target / name).unlink(missing_ok=True)
+    manifest = manifest | {"inputs": snapshot.inputs}
+    (target / PROCESSED_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    return True
+
+
+def _publish_processed(snapshot: Snapshot, audit: AuditPaths) -> None:
+    """data/processed/<audit-id> becomes the tables this run used, marked with the code that
+    made them, so a later commentary-only run may reuse them."""
+    source = snapshot.paths.processed
+    manifest = _read_json(source / PROCESSED_MANIFEST)
+    manifest["code_digest"] = code_digest()
+    with building(audit.processed) as staging:
+        shutil.copytree(source, staging, dirs_exist_ok=True)
+        (staging / PROCESSED_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None:
@@ -262,8 +416,9 @@ def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None
         raise _Failure(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths) -> None:
-    """Run one notebook with papermill; on failure keep the executed copy and raise _Failure."""
+def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths, cwd: Path) -> None:
+    """Run one notebook with papermill, in this process (a kernel per notebook, no fresh
+    interpreter); on failure keep the executed copy and raise _Failure."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -275,7 +430,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths) 
             parameters=parameters,
             progress_bar=False,
             log_output=False,
-            resources={"metadata": {"path": str(notebook.parent)}},
+            resources={"metadata": {"path": str(cwd)}},
             extra_arguments=_KERNEL_ARGUMENTS,
         )
     except PapermillExecutionError as exc:
@@ -303,10 +458,14 @@ def _cell_label(executed: Path, exc) -> str:
     return f"cell {exc.cell_index + 1 - sum(injected)}{prompt}"
 
 
-def _keep_failed(paths: AuditPaths, name: str, data: str | bytes) -> Path:
-    """Keep what shows a failure in outputs/<audit-id>/.failed/, replacing the last one's."""
-    with building(paths.outputs / FAILED) as staging:
-        (staging / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+def _keep_failed(paths: AuditPaths, name: str, data: str | bytes) -> Path | None:
+    """Keep what shows a failure in outputs/<audit-id>/.failed/, replacing the last one's;
+    None when it cannot be written (a read-only outputs folder): the failure still reports."""
+    try:
+        with building(paths.outputs / FAILED) as staging:
+            (staging / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError:
+        return None
     return paths.outputs / FAILED / name
 
 
@@ -355,15 +514,23 @@ def _write_manifest(
     parameters: dict,
     options: _Options,
     produced: dict[str, str],
+    run: dict,
 ) -> None:
-    """Record what made this paper; keep the other paper's entry, minus files this run replaced."""
-    processed = json.loads((paths.processed / PROCESSED_MANIFEST).read_text(encoding="utf-8"))
+    """Record what made this paper; keep the other paper's entry, minus files this run replaced.
+
+    `inputs` are the hashes of the snapshot the run worked from (not of the raw folder now),
+    `roles` their digests by role, which the next run compares to decide what to redo.
+    """
+    snapshot: Snapshot = run["snapshot"]
     entry = {
         "paper": staged.paper("html", options.publication, not options.final).name,
         "run_date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "code_version": __version__,
-        "inputs": processed["inputs"],
-        "notebooks": {nb.name: _sha256(nb) for nb in options.notebooks},
+        "inputs": snapshot.inputs,
+        "notebooks": snapshot.notebook_hashes,
+        "roles": role_digests(snapshot.inputs, snapshot.notebook_hashes, options.parameters),
+        "run_options": options.parameters,
+        "reused_processed_tables": run["reused_processed"],
         "parameters": parameters,
         "files": produced,
     }
@@ -392,7 +559,7 @@ def _carry_over(paths: AuditPaths, staging: Path, publication: bool, draft: bool
     own_paper = (paths.paper(suffix, publication, draft).name for suffix in ("html", "pdf"))
     made = {*RUN_PRODUCTS, MANIFEST, FAILED, *own_paper}
     for item in paths.outputs.iterdir():
-        if item.name in made or (staging / item.name).exists():
+        if item.name in made or is_build_leftover(item.name) or (staging / item.name).exists():
             continue
         if item.is_dir():
             shutil.copytree(item, staging / item.name, symlinks=True)
