@@ -25,6 +25,7 @@ import errno
 import hashlib
 import json
 import shutil
+import sys
 import threading
 import time
 import traceback
@@ -76,8 +77,22 @@ _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 _EXPORT_LOCK = threading.Lock()
 
 
+SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+"""jsonschema imports this optional IRI checker if installed, and it builds a Lark grammar at
+import: ~2 s of the ~3 s `import nbformat` costs. No schema papermill, nbformat or nbconvert
+validates uses the IRI formats it checks (tests/test_runner_imports.py checks that)."""
+
+
+def skip_slow_optional_imports() -> None:
+    """Make the optional imports above fail fast (the documented `sys.modules[name] = None`),
+    unless something in this process already imported them."""
+    for name in SLOW_OPTIONAL_IMPORTS:
+        sys.modules.setdefault(name, None)
+
+
 def export_board_paper(notebook: Path, html: Path, pdf: Path | None, *, draft: bool) -> None:
     """Deferred import: nbconvert and WeasyPrint are slow to load and `list` never needs them."""
+    skip_slow_optional_imports()
     from audit_analysis.paper.export import export_board_paper as export
 
     export(notebook, html, pdf, draft=draft)
@@ -419,6 +434,7 @@ def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None
 def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths, cwd: Path) -> None:
     """Run one notebook with papermill, in this process (a kernel per notebook, no fresh
     interpreter); on failure keep the executed copy and raise _Failure."""
+    skip_slow_optional_imports()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -446,6 +462,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths, 
 def _cell_label(executed: Path, exc) -> str:
     """`cell 5 (In [4])`: the cell's place in the notebook as written (counting Markdown
     cells, not the cell papermill injects) and its prompt in the kept executed notebook."""
+    skip_slow_optional_imports()
     import nbformat
     from papermill.execute import ERROR_MARKER_TAG
 
