@@ -73,3 +73,34 @@ def test_the_help_does_not_load_the_notebook_tools():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_up_to_date_check_needs_no_pandas():
+    probe = "import sys\nimport audit_analysis.run.runner\nprint('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_light_spellings_agree_with_the_contract(tmp_path):
+    from conftest import REFERENCE_AUDIT
+
+    from audit_analysis.clean import processed
+    from audit_analysis.intake import loading, raw_tables
+    from audit_analysis.run import runner, snapshot
+
+    assert runner.PROCESSED_MANIFEST == processed.MANIFEST
+    assert (snapshot.COMMENTARY, snapshot.PUBLICATION_COMMENTARY, snapshot.THEMES) == (
+        raw_tables.COMMENTARY,
+        raw_tables.PUBLICATION_COMMENTARY,
+        raw_tables.THEMES,
+    )
+    folder = tmp_path / "audit"
+    import shutil
+
+    shutil.copytree(REFERENCE_AUDIT, folder)
+    (folder / "returns").mkdir()
+    (folder / "returns" / "GP.xlsx").write_bytes(b"x")
+    (folder / "~$GP.xlsx").write_bytes(b"lock")
+    (folder / ".hidden").write_bytes(b"h")
+    assert snapshot.input_hashes(folder) == loading.file_hashes(folder)
+    assert "returns/GP.xlsx" in snapshot.input_hashes(folder)

@@ -37,12 +37,6 @@ from pathlib import Path
 from tqdm import tqdm
 
 from audit_analysis import __version__
-from audit_analysis.clean.pipeline import clean
-from audit_analysis.clean.processed import MANIFEST as PROCESSED_MANIFEST
-from audit_analysis.clean.processed import is_stale
-from audit_analysis.intake.files import read_text_file
-from audit_analysis.intake.loading import file_hashes
-from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
 from audit_analysis.paths import (
     AuditPaths,
     Workspace,
@@ -54,16 +48,20 @@ from audit_analysis.paths import (
 from audit_analysis.problems import AuditDataError, render_text
 from audit_analysis.run.snapshot import (
     COMMENTARY_FILES,
+    PUBLICATION_COMMENTARY,
     SNAPSHOT,
     Snapshot,
     changed_roles,
     code_digest,
     data_unchanged,
+    input_hashes,
     role_digests,
     take_snapshot,
 )
 
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
+PROCESSED_MANIFEST = "manifest.json"
+"""clean.processed.MANIFEST, spelt here so `list` and an up-to-date run never import pandas."""
 MANIFEST = "manifest.json"
 FAILED = ".failed"
 RUN_PRODUCTS = ("figures", "tables", "notebooks")
@@ -88,6 +86,13 @@ def skip_slow_optional_imports() -> None:
     unless something in this process already imported them."""
     for name in SLOW_OPTIONAL_IMPORTS:
         sys.modules.setdefault(name, None)
+
+
+def clean(paths: AuditPaths):
+    """Deferred import: pandas and pandera take a second or more that an up-to-date run skips."""
+    from audit_analysis.clean.pipeline import clean as clean_audit
+
+    return clean_audit(paths)
 
 
 def export_board_paper(notebook: Path, html: Path, pdf: Path | None, *, draft: bool) -> None:
@@ -344,7 +349,7 @@ def _up_to_date(paths: AuditPaths, options: _Options) -> bool:
         return False
     raw = paths.raw
     notebooks = {nb.name: _sha256(nb) for nb in options.notebooks}
-    roles = role_digests(file_hashes(raw), notebooks, options.parameters)
+    roles = role_digests(input_hashes(raw), notebooks, options.parameters)
     if changed_roles(entry["roles"], roles):
         return False
     wanted = [paths.paper("html", options.publication, not options.final).name]
@@ -382,6 +387,8 @@ def _reuse_processed(audit: AuditPaths, snapshot: Snapshot, manifest: dict) -> b
     texts = {}
     for name in COMMENTARY_FILES:
         if (snapshot.paths.raw / name).is_file():
+            from audit_analysis.intake.files import read_text_file
+
             text, problems = read_text_file(snapshot.paths.raw / name, name)
             if problems:
                 return False  # let cleaning report them
@@ -592,7 +599,7 @@ def paper_state(
     entry = read_manifest(version.outputs).get("papers", {}).get(_mode(publication, draft))
     if entry is None or not version.paper("html", publication, draft).is_file():
         return MISSING
-    inputs = file_hashes(paths.raw) if inputs is None else inputs
+    inputs = input_hashes(paths.raw) if inputs is None else inputs
     same = entry.get("inputs") == inputs and entry.get("code_version") == __version__
     return CURRENT if same else STALE
 
@@ -609,6 +616,8 @@ def _best_state(paths: AuditPaths, publication: bool, inputs: dict) -> str:
 def processed_state(paths: AuditPaths) -> str:
     if not (paths.processed / PROCESSED_MANIFEST).is_file():
         return MISSING
+    from audit_analysis.clean.processed import is_stale
+
     return STALE if is_stale(paths) else CURRENT
 
 
@@ -617,7 +626,7 @@ def audit_states(workspace: Workspace) -> list[AuditState]:
     states = []
     for audit_id in workspace.audit_ids():
         paths = workspace.audit(audit_id)
-        inputs = file_hashes(paths.raw)
+        inputs = input_hashes(paths.raw)
         states.append(
             AuditState(
                 audit_id,

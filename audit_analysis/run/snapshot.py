@@ -20,8 +20,13 @@ from functools import cache
 from pathlib import Path
 
 from audit_analysis import __version__
-from audit_analysis.intake.raw_tables import COMMENTARY, PUBLICATION_COMMENTARY, THEMES
 from audit_analysis.paths import PACKAGE_DIR, AuditPaths, Workspace
+
+# The raw folder's file names (intake.raw_tables), spelt here so that deciding whether a run is
+# up to date does not import pandas; tests/test_runner_incremental.py checks they agree.
+COMMENTARY = "commentary.md"
+PUBLICATION_COMMENTARY = "commentary-publication.md"
+THEMES = "themes.yaml"
 
 SNAPSHOT = ".inputs"
 """The snapshot's folder inside the staging folder; removed before the outputs are swapped in."""
@@ -42,6 +47,18 @@ def _digest(hashes: dict[str, str]) -> str:
 def input_files(raw: Path) -> list[Path]:
     """The files of a raw folder that are inputs (as `loading.file_hashes` counts them)."""
     return sorted(p for p in raw.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def input_hashes(raw: Path) -> dict[str, str]:
+    """SHA-256 of every input file by its path in the audit folder, as `loading.file_hashes`."""
+    hashes = {}
+    for path in input_files(raw):
+        try:
+            digest = _sha256(path.read_bytes())
+        except OSError as exc:
+            digest = f"unreadable: {exc.strerror or exc}"
+        hashes[path.relative_to(raw).as_posix()] = digest
+    return hashes
 
 
 def role_of(name: str) -> str:
