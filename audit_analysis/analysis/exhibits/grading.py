@@ -77,7 +77,7 @@ def returns(ctx: Context) -> Finish:
     )
     table = table.rename(columns={"expected": "Returns expected", **STATUS_LABELS})
     keys.columns = table.columns
-    table.columns.name = None
+    table.columns.name = "status"
 
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = ctx.mask(keys, hidden)
@@ -135,6 +135,7 @@ def overall_grades(ctx: Context) -> Finish:
     table = grading.overall_grade_distribution(
         ctx.audit.gradings, ctx.agencies, ctx.scale, totals=True
     )
+    table.columns.name = "grade or status"
     keys = _grade_keys(table, ctx)
     ctx.record(table, keys)
     _relate_rows_to_received(ctx, keys, _agency)
