@@ -315,3 +315,72 @@ def test_a_swap_that_fails_leaves_the_previous_outputs_and_no_build(workspace, e
     assert f"cannot write in {workspace.outputs} (Permission denied)" in result.summary()
     assert sorted(p.relative_to(paths.outputs) for p in paths.outputs.rglob("*")) == before
     assert leftovers(workspace.root) == []
+
+
+# -- a notebook that does not read what changed is carried over --------------------------------
+
+RANDOM_TABLE = """\
+import secrets
+from pathlib import Path
+
+table = Path(output_dir, "tables", NAME)
+table.parent.mkdir(parents=True, exist_ok=True)
+table.write_text(secrets.token_hex(8))
+"""
+
+
+def _declare_reads(notebook: Path, reads: list[str]) -> None:
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["audit_analysis"] = {"reads": reads}
+    nbformat.write(nb, notebook)
+
+
+def test_a_notebook_that_reads_no_commentary_is_carried_over_on_a_commentary_edit(
+    workspace, export
+):
+    first = write_notebook(
+        workspace.notebooks, "01_count.ipynb", RANDOM_TABLE.replace("NAME", '"one.csv"')
+    )
+    _declare_reads(first, ["data", "themes", "code", "parameters"])
+    write_notebook(workspace.notebooks, "02_paper.ipynb", RANDOM_TABLE.replace("NAME", '"two.csv"'))
+    paths = workspace.audit(MINIMAL)
+    run(workspace)
+    before = {
+        name: (paths.outputs / name).read_bytes()
+        for name in ("notebooks/01_count.ipynb", "tables/one.csv", "tables/two.csv")
+    }
+
+    commentary = paths.raw / "commentary.md"
+    commentary.write_text(commentary.read_text() + "\nOne more word.\n")
+    run(workspace)
+
+    assert entry(workspace)["reused_notebooks"] == ["01_count.ipynb"]
+    assert (paths.outputs / "notebooks/01_count.ipynb").read_bytes() == before[
+        "notebooks/01_count.ipynb"
+    ]
+    assert (paths.tables / "one.csv").read_bytes() == before["tables/one.csv"]  # carried
+    assert (paths.tables / "two.csv").read_bytes() != before["tables/two.csv"]  # ran again
+
+    (paths.raw / "referrals.csv").write_text((paths.raw / "referrals.csv").read_text() + "\n")
+    run(workspace)
+    assert entry(workspace)["reused_notebooks"] == []
+    assert (paths.tables / "one.csv").read_bytes() != before["tables/one.csv"]
+
+
+def test_force_and_undeclared_notebooks_always_run(workspace, export):
+    first = workspace.notebooks / "01_count.ipynb"
+    _declare_reads(first, ["data"])
+    run(workspace)
+    run(workspace, force=True)
+    assert entry(workspace)["reused_notebooks"] == []
+
+
+def test_a_notebook_with_an_unknown_role_reads_everything(workspace, export):
+    _declare_reads(workspace.notebooks / "01_count.ipynb", ["data", "no such role"])
+    run(workspace)
+    commentary = workspace.audit(MINIMAL).raw / "commentary.md"
+    commentary.write_text("## Introduction\n\nNew.\n")
+    run(workspace)
+    assert entry(workspace)["reused_notebooks"] == []

@@ -46,22 +46,17 @@ from audit_analysis.paths import (
     write_atomic,
 )
 from audit_analysis.problems import AuditDataError, render_text
+from audit_analysis.run import reuse
+from audit_analysis.run.reuse import PROCESSED_MANIFEST
 from audit_analysis.run.snapshot import (
-    COMMENTARY_FILES,
-    PUBLICATION_COMMENTARY,
     SNAPSHOT,
     Snapshot,
-    changed_roles,
-    code_digest,
-    data_unchanged,
     input_hashes,
     role_digests,
     take_snapshot,
 )
 
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
-PROCESSED_MANIFEST = "manifest.json"
-"""clean.processed.MANIFEST, spelt here so `list` and an up-to-date run never import pandas."""
 MANIFEST = "manifest.json"
 FAILED = ".failed"
 RUN_PRODUCTS = ("figures", "tables", "notebooks")
@@ -175,6 +170,11 @@ class _Options:
     force: bool = False
 
     @property
+    def version(self) -> tuple[bool, bool]:
+        """(publication, draft): which paper of the manifest this run makes."""
+        return self.publication, not self.final
+
+    @property
     def parameters(self) -> dict:
         """What, besides the inputs, makes one run's paper differ from another's."""
         return {"publication": self.publication, "final": self.final, "pdf": self.pdf}
@@ -266,7 +266,8 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
     try:
         for folder in (workspace.outputs, audit.outputs, paths.outputs, workspace.processed):
             remove_stale_builds(folder)
-        if not options.force and _up_to_date(paths, options):
+        previous = read_manifest(paths.outputs).get("papers", {}).get(_mode(*options.version))
+        if not options.force and reuse.up_to_date(paths, previous, options):
             bar.advance(steps)
             html = paths.paper("html", options.publication, not options.final)
             pdf = paths.paper("pdf", options.publication, not options.final)
@@ -276,7 +277,10 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
             )
         with building(paths.outputs) as staging:
             snapshot = take_snapshot(workspace, audit_id, options.notebooks, staging / SNAPSHOT)
-            reused = _prepare_processed(audit, snapshot)
+            reused = reuse.prepare_processed(audit, snapshot, clean)
+            plan = reuse.plan(previous, snapshot, options.parameters, force=options.force)
+            if plan.exhibits:
+                reuse.carry_exhibits(paths.outputs, staging)
             if options.final or options.publication:
                 _check_paper(snapshot.workspace, audit_id, options)
             staged = dataclasses.replace(paths, outputs=staging)
@@ -287,22 +291,25 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 "publication": options.publication,
                 "final": options.final,
             }
+            carried = []
             for source, notebook in zip(options.notebooks, snapshot.notebooks, strict=True):
                 if bar.stopping.is_set():
                     raise _Failure("interrupted")
                 bar.start(f"{audit_id}/{notebook.name}")
-                _execute(
-                    notebook, staged.notebooks / notebook.name, parameters, paths, source.parent
-                )
+                output = staged.notebooks / notebook.name
+                if reuse.carry_notebook(plan, notebook, paths.outputs, output):
+                    carried.append(notebook.name)
+                else:
+                    _execute(notebook, output, parameters, paths, source.parent)
                 bar.advance()
                 done += 1
             bar.start(f"{audit_id}: exporting the board paper")
             html, pdf = _export(staged, options, paths)
-            _publish_processed(snapshot, audit)
+            reuse.publish_processed(snapshot, audit)
             shutil.rmtree(staging / SNAPSHOT)
             produced = _hashes(staging)
             _carry_over(paths, staging, options.publication, not options.final)
-            run = {"snapshot": snapshot, "reused_processed": reused}
+            run = {"snapshot": snapshot, "reused_processed": reused, "carried": carried}
             _write_manifest(staged, paths, parameters, options, produced, run)
     except AuditDataError as exc:
         report = render_text(audit_id, exc.problems).rstrip()
@@ -336,92 +343,6 @@ def _unwritable(exc: Exception, paths: AuditPaths) -> str:
         f"cannot write in {folder} ({exc.strerror or exc}); make it writable and run again. "
         f"The previous outputs in {paths.outputs} are as they were."
     )
-
-
-def _up_to_date(paths: AuditPaths, options: _Options) -> bool:
-    """The last successful run of this paper had the same inputs, and its files are intact."""
-    entry = (
-        read_manifest(paths.outputs)
-        .get("papers", {})
-        .get(_mode(options.publication, not options.final))
-    )
-    if not entry or "roles" not in entry:
-        return False
-    raw = paths.raw
-    notebooks = {nb.name: _sha256(nb) for nb in options.notebooks}
-    roles = role_digests(input_hashes(raw), notebooks, options.parameters)
-    if changed_roles(entry["roles"], roles):
-        return False
-    wanted = [paths.paper("html", options.publication, not options.final).name]
-    if options.pdf:
-        wanted.append(paths.paper("pdf", options.publication, not options.final).name)
-    files = entry.get("files", {})
-    if any(name not in files for name in wanted):
-        return False
-    for name, sha in files.items():
-        path = paths.outputs / name
-        if not path.is_file() or _sha256(path) != sha:
-            return False
-    return True
-
-
-def _prepare_processed(audit: AuditPaths, snapshot: Snapshot) -> bool:
-    """The snapshot's processed tables: reused from data/processed when only commentary changed
-    since they were made by this code (True), else cleaned from the snapshot (False)."""
-    manifest = _read_json(audit.processed / PROCESSED_MANIFEST)
-    reusable = (
-        manifest.get("code_digest") == code_digest()
-        and isinstance(manifest.get("inputs"), dict)
-        and data_unchanged(manifest["inputs"], snapshot.inputs)
-    )
-    if reusable:
-        try:
-            return _reuse_processed(audit, snapshot, manifest)
-        except OSError:
-            shutil.rmtree(snapshot.paths.processed, ignore_errors=True)
-    clean(snapshot.paths)
-    return False
-
-
-def _reuse_processed(audit: AuditPaths, snapshot: Snapshot, manifest: dict) -> bool:
-    texts = {}
-    for name in COMMENTARY_FILES:
-        if (snapshot.paths.raw / name).is_file():
-            from audit_analysis.intake.files import read_text_file
-
-            text, problems = read_text_file(snapshot.paths.raw / name, name)
-            if problems:
-                return False  # let cleaning report them
-            texts[name] = text or ""
-    target = snapshot.paths.processed
-    shutil.copytree(audit.processed, target)
-    for name in COMMENTARY_FILES:  # the processed copies have the raw files' names
-        if name in texts:
-            (target / name).write_text(texts[name], encoding="utf-8")
-        elif name == PUBLICATION_COMMENTARY:
-            (target / name).unlink(missing_ok=True)
-    manifest = manifest | {"inputs": snapshot.inputs}
-    (target / PROCESSED_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
-    return True
-
-
-def _publish_processed(snapshot: Snapshot, audit: AuditPaths) -> None:
-    """data/processed/<audit-id> becomes the tables this run used, marked with the code that
-    made them, so a later commentary-only run may reuse them."""
-    source = snapshot.paths.processed
-    manifest = _read_json(source / PROCESSED_MANIFEST)
-    manifest["code_digest"] = code_digest()
-    with building(audit.processed) as staging:
-        shutil.copytree(source, staging, dirs_exist_ok=True)
-        (staging / PROCESSED_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None:
@@ -555,6 +476,7 @@ def _write_manifest(
         "roles": role_digests(snapshot.inputs, snapshot.notebook_hashes, options.parameters),
         "run_options": options.parameters,
         "reused_processed_tables": run["reused_processed"],
+        "reused_notebooks": run["carried"],
         "parameters": parameters,
         "files": produced,
     }

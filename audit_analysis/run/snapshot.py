@@ -40,6 +40,10 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_file(path: Path) -> str:
+    return _sha256(path.read_bytes())
+
+
 def _digest(hashes: dict[str, str]) -> str:
     return _sha256(json.dumps(hashes, sort_keys=True).encode("utf-8"))
 
