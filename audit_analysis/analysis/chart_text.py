@@ -142,7 +142,11 @@ def hidden_alt_note(hidden: pd.DataFrame | pd.Series, threshold: int | None) -> 
     """The alt text's sentence on 'c', with a leading space, or '' when nothing is hidden."""
     if not np.asarray(hidden).any():
         return ""
-    small = "a small count" if threshold is None else f"a count of 1 to {threshold}"
+    small = (
+        "a small count"
+        if threshold is None
+        else ("a count of 1" if threshold == 1 else f"a count of 1 to {threshold}")
+    )
     return (
         f" c marks {small}, or one from which such a count could be worked out, hidden "
         "to protect privacy."
