@@ -15,6 +15,8 @@ Modules: style (palettes, font, contrast), layout (the page, text measuring), ba
 engine), grade_charts, status_charts, count_charts, saving.
 """
 
+from matplotlib.figure import Figure
+
 from audit_analysis.analysis.chart_text import ChartText
 from audit_analysis.paper.figures.bars import hbars, row_height, row_labels, vbars
 from audit_analysis.paper.figures.count_charts import (
@@ -112,6 +114,7 @@ __all__ = [
     "SUPPRESSED_HATCH",
     "SUPPRESSED_LABEL",
     "ChartText",
+    "Figure",
     "Page",
     "PaperFigure",
     "alt_text_of",
