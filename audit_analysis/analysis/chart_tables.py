@@ -149,6 +149,21 @@ def profile_panels_drawn(panels: Mapping[str, pd.Series]) -> dict[str, pd.Series
 # ------------------------------------------------------------------------------ masks
 
 
+def mask_like(hidden: MaskLike, like: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """A bool mask shaped like ``like``: the given one where it has the cell, else False."""
+    if hidden is None:
+        if isinstance(like, pd.Series):
+            return pd.Series(False, index=like.index)
+        return pd.DataFrame(False, index=like.index, columns=like.columns)
+    if isinstance(like, pd.Series):
+        if isinstance(hidden, pd.DataFrame):
+            hidden = hidden.iloc[:, 0]
+        shaped = hidden.reindex(like.index)
+    else:
+        shaped = hidden.reindex(index=like.index, columns=like.columns)
+    return shaped.astype(object).where(shaped.notna(), False).astype(bool)
+
+
 def _check_threshold(threshold: int | None) -> None:
     if threshold is not None and threshold < 1:
         raise ValueError(f"threshold must be 1 or more, not {threshold}")
@@ -170,8 +185,7 @@ def chart_mask(
         extra = suppressed.to_frame() if isinstance(suppressed, pd.Series) else suppressed
         if isinstance(suppressed, pd.Series) and counts.shape[1] == 1:
             extra = extra.set_axis(counts.columns, axis=1)
-        extra = extra.reindex(index=counts.index, columns=counts.columns)
-        mask |= extra.fillna(False).astype(bool)
+        mask |= mask_like(extra, counts)
         if threshold is not None:
             mask |= (counts >= 1) & (counts <= threshold)
     elif threshold is not None:
@@ -231,8 +245,7 @@ def share_heatmap_mask(
         raise ValueError("a heatmap for publication needs counts= (the graded audits per cell)")
     hidden = pd.DataFrame(False, index=share.index, columns=share.columns)
     if suppressed is not None:
-        given = suppressed.reindex(index=share.index, columns=share.columns)
-        hidden |= given.fillna(False).astype(bool)
+        hidden |= mask_like(suppressed, share)
     if threshold is not None and counts is not None:
         graded = share_counts(counts, share)
         good = good_counts(share, graded)
@@ -256,7 +269,7 @@ def small_base_mask(
     if counts is None:
         return pd.DataFrame(False, index=share.index, columns=share.columns)
     graded = share_counts(counts, share)
-    hidden = hidden.reindex(index=share.index, columns=share.columns).fillna(False).astype(bool)
+    hidden = mask_like(hidden, share)
     return (graded < small_base) & share.notna() & ~hidden
 
 

@@ -29,14 +29,6 @@ THEMES_TITLE = "Issues in the case outlines"
 CASE_PROFILE_TITLE = "The children in the audit sample"
 
 
-def _series_hidden(hidden: pd.Series | pd.DataFrame | None, s: pd.Series) -> pd.Series:
-    if hidden is None:
-        return pd.Series(False, index=s.index)
-    if isinstance(hidden, pd.DataFrame):
-        hidden = hidden.iloc[:, 0]
-    return hidden.reindex(s.index).fillna(False).astype(bool)
-
-
 def describe_counts(
     counts: pd.Series | pd.DataFrame | Mapping,
     hidden: pd.Series | None = None,
@@ -64,7 +56,7 @@ def describe_counts(
     if tables.all_zero(s):
         return no_data_text(title, subtitle=n_text(0 if n is None else int(n), unit, threshold))
     n = int(s.sum()) if n is None else int(n)
-    hidden = _series_hidden(hidden, s)
+    hidden = tables.mask_like(hidden, s)
     given = [note for note in notes if note]
     shown_notes = [*given, *([suppression_note(threshold)] if hidden.any() else [])]
     subtitle = n_text(n, unit, threshold)
@@ -189,7 +181,7 @@ def describe_case_profile(
     if not panels:
         return no_data_text(title, subtitle="n = 0 children")
     n = int(n_children if n_children is not None else max(int(v.sum()) for v in panels.values()))
-    hidden = {h: _series_hidden((hidden or {}).get(h), s) for h, s in panels.items()}
+    hidden = {h: tables.mask_like((hidden or {}).get(h), s) for h, s in panels.items()}
     drawn = tables.profile_panels_drawn(panels)
     left_out = [
         _single_category_note(h, s, hidden[h], n) for h, s in panels.items() if h not in drawn

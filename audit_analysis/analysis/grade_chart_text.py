@@ -34,12 +34,6 @@ OVERALL_GRADES_TITLE = "Overall grade given by each agency"
 AREA_GRADES_TITLE = "Grades for each key area of practice"
 
 
-def _mask_like(hidden: pd.DataFrame | None, like: pd.DataFrame) -> pd.DataFrame:
-    if hidden is None:
-        return pd.DataFrame(False, index=like.index, columns=like.columns)
-    return hidden.reindex(index=like.index, columns=like.columns).fillna(False).astype(bool)
-
-
 def _row_tails(counts: pd.DataFrame, threshold: int | None) -> tuple[str, ...]:
     # Row totals are published (the findings state each agency's number of audits, and the
     # masks treat them as published), shown as c when small.
@@ -70,7 +64,7 @@ def describe_overall_grades(
     counts, scale = tables.grade_counts(table, scale)
     if tables.all_zero(counts):
         return no_data_text(title)
-    hidden = _mask_like(hidden, counts)
+    hidden = tables.mask_like(hidden, counts)
     n = int(counts.to_numpy().sum())
     n_agencies = plural(len(counts), "agency", "agencies")
     labels = tuple(str(i) for i in counts.index)
@@ -110,7 +104,7 @@ def describe_area_grades(
     counts, scale = tables.grade_counts(table, scale)
     if tables.all_zero(counts):
         return no_data_text(title)
-    hidden = _mask_like(hidden, counts)
+    hidden = tables.mask_like(hidden, counts)
     labels = tuple(area_labels(counts.index, areas))
     per_area = counts.sum(axis=1)
     lo, hi = int(per_area.min()), int(per_area.max())
@@ -167,8 +161,8 @@ def describe_share_heatmap(
     share = tables.share_table(share)
     graded = tables.share_counts(counts, share) if counts is not None else None
     good = tables.good_counts(share, graded) if graded is not None else None
-    hidden = _mask_like(hidden, share)
-    small = _mask_like(small, share)
+    hidden = tables.mask_like(hidden, share)
+    small = tables.mask_like(small, share)
     col_labels = tuple(area_labels(share.columns, areas))
     n_agencies = plural(len(share), "agency", "agencies")
     where = f"in {areas_phrase(col_labels)}"

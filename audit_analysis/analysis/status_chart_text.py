@@ -74,11 +74,7 @@ def describe_returns(
         return no_data_text(title)
     if publication is None:
         publication = threshold is not None
-    hidden = (
-        pd.DataFrame(False, index=counts.index, columns=counts.columns)
-        if hidden is None
-        else hidden.reindex(index=counts.index, columns=counts.columns).fillna(False).astype(bool)
-    )
+    hidden = tables.mask_like(hidden, counts)
     received = counts["submitted"] + counts["incomplete"]
     due = received + counts["not_submitted"]
     n_agencies = plural(len(counts), "agency", "agencies")

@@ -38,14 +38,6 @@ from audit_analysis.paper.figures.style import FONT_SIZE, NEUTRAL_BAR, STYLE
 Counts = pd.Series | pd.DataFrame | Mapping
 
 
-def _hidden_series(hidden: pd.Series | pd.DataFrame | None, s: pd.Series) -> pd.Series:
-    if hidden is None:
-        return pd.Series(False, index=s.index)
-    if isinstance(hidden, pd.DataFrame):
-        hidden = hidden.iloc[:, 0]
-    return hidden.reindex(s.index).fillna(False).astype(bool)
-
-
 def draw_counts(
     counts: Counts,
     hidden: pd.Series | None,
@@ -63,7 +55,7 @@ def draw_counts(
     if text.message:
         return draw_no_data(text)
     s = tables.as_series(counts)
-    mask = _hidden_series(hidden, s)
+    mask = tables.mask_like(hidden, s)
     labels = list(text.row_labels or map(str, s.index))
     with mpl.rc_context(STYLE):
         if vertical:
@@ -227,7 +219,7 @@ def draw_case_profile(
     if text.message:
         return draw_no_data(text)
     panels = tables.profile_panels_drawn(tables.profile_panels(profile))
-    masks = {h: _hidden_series((hidden or {}).get(h), s) for h, s in panels.items()}
+    masks = {h: tables.mask_like((hidden or {}).get(h), s) for h, s in panels.items()}
     _, label_w = row_labels([str(i) for s in panels.values() for i in s.index])
     row_h, head = 0.34, 0.3
     with mpl.rc_context(STYLE):

@@ -71,12 +71,6 @@ PALE_SHARE_CMAP = LinearSegmentedColormap.from_list(
 """SHARE_CMAP mixed with white: a small-base cell keeps a hint of its share's colour."""
 
 
-def _mask_like(hidden: pd.DataFrame | None, like: pd.DataFrame) -> pd.DataFrame:
-    if hidden is None:
-        return pd.DataFrame(False, index=like.index, columns=like.columns)
-    return hidden.reindex(index=like.index, columns=like.columns).fillna(False).astype(bool)
-
-
 def hidden_legend_entry() -> tuple[str, dict]:
     return (f"Hidden ({SUPPRESSED_LABEL})", swatch("#ffffff", hatch=SUPPRESSED_HATCH, edge=FAINT))
 
@@ -147,7 +141,12 @@ def draw_overall_grades(
         return draw_no_data(text)
     counts, scale = tables.grade_counts(table, scale)
     return _draw_stacked_grades(
-        counts, _mask_like(hidden, counts), text, scale, hatch=hatch, hidden_length=hidden_length
+        counts,
+        tables.mask_like(hidden, counts),
+        text,
+        scale,
+        hatch=hatch,
+        hidden_length=hidden_length,
     )
 
 
@@ -166,7 +165,12 @@ def draw_area_grades(
         return draw_no_data(text)
     counts, scale = tables.grade_counts(table, scale)
     return _draw_stacked_grades(
-        counts, _mask_like(hidden, counts), text, scale, hatch=hatch, hidden_length=hidden_length
+        counts,
+        tables.mask_like(hidden, counts),
+        text,
+        scale,
+        hatch=hatch,
+        hidden_length=hidden_length,
     )
 
 
@@ -269,8 +273,8 @@ def draw_share_heatmap(
     if text.message:
         return draw_no_data(text)
     share = tables.share_table(share)
-    hidden = _mask_like(hidden, share) & share.notna()
-    small = _mask_like(small, share) & share.notna() & ~hidden
+    hidden = tables.mask_like(hidden, share) & share.notna()
+    small = tables.mask_like(small, share) & share.notna() & ~hidden
     col_labels = list(text.column_labels or map(str, share.columns))
     rows, label_w = row_labels(list(text.row_labels or map(str, share.index)), 1.8)
     left = PAD + label_w

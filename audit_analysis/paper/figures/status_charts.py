@@ -63,11 +63,7 @@ def draw_returns(
     if text.message:
         return draw_no_data(text)
     counts = tables.status_counts(table)
-    mask = (
-        pd.DataFrame(False, index=counts.index, columns=counts.columns)
-        if hidden is None
-        else hidden.reindex(index=counts.index, columns=counts.columns).fillna(False).astype(bool)
-    )
+    mask = tables.mask_like(hidden, counts)
     labels = {s: STATUS_LABELS[s] for s in DUE}
     shown = counts[list(DUE)].rename(columns=labels)
     colours = {labels[s]: STATUS_COLOURS[s] for s in DUE}
