@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         if "rerun" in sections:
             print("reruns", file=sys.stderr)
-            subprocess.run(full, check=True)
+            subprocess.run(full, check=True, stdout=subprocess.DEVNULL)
             bench.time("rerun, nothing changed", bench.cli("run", "-q", REFERENCE, "--final"))
             commentary = root / "data" / "raw" / REFERENCE / "commentary.md"
             original = commentary.read_text(encoding="utf-8")
