@@ -38,7 +38,7 @@ class Problem:
             parts.append(self.cell)
         else:
             if self.row is not None:
-                parts.append(f"row {self.row}")
+                parts.append(f"{'line' if self.file.endswith('.md') else 'row'} {self.row}")
             if self.column is not None:
                 what = "setting" if self.file.endswith((".yaml", ".yml")) else "column"
                 parts.append(f"{what} '{self.column}'")
@@ -47,13 +47,23 @@ class Problem:
     def __str__(self) -> str:
         text = f"{self.location}: "
         if self.value is not None:
-            text += f"{self.value!r} — "
+            text += f"{shorten(self.value)!r} — "
         text += self.message
         if self.suggestion:
             text += f" — did you mean {self.suggestion!r}?"
         if self.accepted:
             text += f" Accepted: {self.accepted}."
         return text
+
+
+LONGEST_VALUE = 120
+
+
+def shorten(value: str) -> str:
+    """A value as shown in a message: a 2,000-character cell is cut, saying how long it was."""
+    if len(value) <= LONGEST_VALUE:
+        return value
+    return f"{value[: LONGEST_VALUE - 20]}… ({len(value):,} characters)"
 
 
 def error(file: str, message: str, **where) -> Problem:

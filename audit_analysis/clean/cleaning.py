@@ -627,12 +627,27 @@ def _cases_without_returns(
 
 def _commentary_headings(config: AuditConfig, raw: RawAudit, check: _Checker) -> None:
     """A section under a heading the paper does not know is silently lost: say so."""
-    from audit_analysis.intake.commentary import accepted_headings, parse_commentary
+    from audit_analysis.intake.commentary import (
+        accepted_headings,
+        images_not_embedded,
+        parse_commentary,
+    )
 
     for file, text in (
         (COMMENTARY, raw.commentary),
         (PUBLICATION_COMMENTARY, raw.publication_commentary),
     ):
+        for line, source in images_not_embedded(text or ""):
+            check.problems.append(
+                error(
+                    file,
+                    "this image is not embedded in the file, and the paper must open offline "
+                    "(from an e-mail or a USB stick), so the export would fail",
+                    row=line,
+                    value=source[:100],
+                    accepted="an image embedded as data:image/png;base64,…, or the image left out",
+                )
+            )
         for heading in parse_commentary(text or "", config).unmatched:
             check.problems.append(
                 warning(

@@ -124,19 +124,6 @@ def schemas(config: AuditConfig) -> dict[str, pa.DataFrameSchema]:
     }
 
 
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
-
-
-def _defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text typed as '=HYPERLINK(…)' must stay text when an analyst opens the CSV in Excel (OWASP)."""
-    out = frame.copy()
-    for column in [c for c in out.columns if pd.api.types.is_string_dtype(out[c])]:
-        out[column] = out[column].map(
-            lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-        )
-    return out
-
-
 @dataclass(frozen=True)
 class ProcessedAudit:
     """An audit's processed tables and settings, as the analysis and notebooks use them."""
@@ -169,7 +156,9 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
     with building(paths.processed) as staging:
         for name, frame in clean.tables().items():
             valid = checks[name].validate(frame, lazy=True)
-            out = _defuse_formulas(valid)
+            out = (
+                valid.copy()
+            )  # text exactly as typed: formulae are defused only in files for people
             if name == "referrals":
                 out["date"] = out["date"].dt.strftime("%Y-%m-%d")
             out.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")

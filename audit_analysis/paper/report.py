@@ -31,7 +31,7 @@ from audit_analysis.intake.config import MULTI_AGENCY
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
 from audit_analysis.paper import figures
 from audit_analysis.paths import Workspace
-from audit_analysis.vocabulary import OVERALL, STATUS_LABELS
+from audit_analysis.vocabulary import OVERALL, STATUS_LABELS, file_slug
 
 PAPER_MIME = "application/vnd.audit-analysis.paper+json"
 SUPPRESSED = disclosure.MARKER
@@ -357,7 +357,7 @@ class BoardPaper:
             blocks.append(
                 self._table(
                     self._suppressed(areas),
-                    f"areas-{_slug(agency)}",
+                    f"areas-{file_slug(agency)}",
                     f"{agency}: grades by key area ({self._n(audits, 'audit')})",
                 )
             )
@@ -523,10 +523,6 @@ class BoardPaper:
 
 def _md(text: object) -> str:
     return findings.escape_markdown(html.escape(str(text), quote=False))
-
-
-def _slug(text: str) -> str:
-    return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
 
 
 def _owner(row) -> str:
