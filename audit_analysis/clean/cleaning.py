@@ -9,7 +9,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -464,62 +463,100 @@ def _place(table: RawTable, row: int) -> str:
     return f"{table.file} › row {row}"
 
 
+def _by_value(values: pd.Series, function) -> pd.Series:
+    """`values.map(function)`, calling it once per distinct value: a million referrals hold
+    only a few thousand distinct dates, referrers and case ids."""
+    distinct = pd.unique(values)
+    return values.map(dict(zip(distinct, map(function, distinct), strict=True)))
+
+
 def _harmonise(values: pd.Series) -> pd.Series:
-    """Spell free-text categories one way: 'neglect' and 'Neglect ' count as the same category."""
-    folded = values.map(normalise_label)
-    preferred = {}
-    for key, group in values.groupby(folded, sort=False):
-        preferred[key] = Counter(group).most_common(1)[0][0]
+    """Spell free-text categories one way: 'neglect' and 'Neglect ' count as the same category.
+
+    The spelling used most often wins; on a tie, the one met first.
+    """
+    folded = _by_value(values, normalise_label)
+    counts = (
+        pd.DataFrame({"key": folded, "text": values}).groupby(["key", "text"], sort=False).size()
+    )
+    preferred = {key: text for key, text in counts.groupby(level="key", sort=False).idxmax()}
     return folded.map(preferred)
 
 
 def _clean_referrals(
     audit_id: str, config: AuditConfig, tables: list[RawTable], case_ids: set[str], check: _Checker
 ) -> pd.DataFrame:
-    records = []
+    """Column by column (a referrals file may hold a million rows); problems row by row."""
+    parts = []
+    accepted_cases = ", ".join(sorted(case_ids, key=case_sort_key))
     for table in tables:
-        for raw in table.frame.to_dict("records"):
-            row = raw[ROW]
-            case_id = normalise_case_id(raw.get("case_id"))
-            if case_ids and case_id not in case_ids:
-                check.error(
-                    table,
-                    row,
-                    "case_id",
-                    f"is not a case in {CASES}" if case_id else "case id is blank",
-                    value=case_id or None,
-                    accepted=", ".join(sorted(case_ids, key=case_sort_key)),
-                )
-                continue
-            typed_date = clean_text(raw.get("date"))
-            date = parse_date(typed_date)
-            if date is None:
-                check.error(
-                    table, row, "date", "is not a date", value=typed_date, accepted=DATE_FORMATS
-                )
-                continue
-            period = audit_period_of(date, config)
-            if period == "after":
+        raw = table.frame
+        if raw.empty:
+            continue
+        rows = raw[ROW]
+        case_id = _by_value(raw["case_id"], normalise_case_id)
+        unknown = ~case_id.isin(case_ids) if case_ids else pd.Series(False, index=raw.index)
+        for i in raw.index[unknown]:
+            check.error(
+                table,
+                int(rows[i]),
+                "case_id",
+                f"is not a case in {CASES}" if case_id[i] else "case id is blank",
+                value=case_id[i] or None,
+                accepted=accepted_cases,
+            )
+        typed_date = _by_value(raw["date"], clean_text)
+        date = _by_value(typed_date, parse_date)
+        undated = date.isna() & ~unknown
+        for i in raw.index[undated]:
+            check.error(
+                table,
+                int(rows[i]),
+                "date",
+                "is not a date",
+                value=typed_date[i],
+                accepted=DATE_FORMATS,
+            )
+        keep = ~unknown & ~undated
+        when = pd.to_datetime(date[keep])
+        start, end = pd.Timestamp(config.period.start), pd.Timestamp(config.period.end)
+        period = pd.Series("during", index=when.index, dtype=object)
+        period[when < start] = "before"
+        period[when > end] = "after"
+        for i in period.index[period == "after"]:
+            check.warn(
+                table,
+                int(rows[i]),
+                "date",
+                "is after the end of the audit period",
+                value=typed_date[i],
+            )
+        part = pd.DataFrame(
+            {"audit_id": audit_id, "case_id": case_id[keep], "date": when, "period": period}
+        )
+        for column in ("referrer", "category", "outcome"):
+            text = _by_value(raw[column], clean_text)[keep] if column in raw else None
+            if text is None:
+                text = pd.Series("", index=part.index, dtype=object)
+            for i in text.index[text == ""]:
                 check.warn(
-                    table, row, "date", "is after the end of the audit period", value=typed_date
+                    table, int(rows[i]), column, f"{column} is blank; shown as 'Not recorded'"
                 )
-            record = {"audit_id": audit_id, "case_id": case_id, "date": date, "period": period}
-            for column in ("referrer", "category", "outcome"):
-                text = clean_text(raw.get(column, ""))
-                if not text:
-                    check.warn(table, row, column, f"{column} is blank; shown as 'Not recorded'")
-                record[column] = text or "Not recorded"
-            records.append(record)
-    referrals = pd.DataFrame.from_records(records, columns=REFERRALS_COLUMNS)
+            part[column] = text.where(text != "", "Not recorded")
+        parts.append(part)
+    referrals = (
+        pd.concat(parts, ignore_index=True)[REFERRALS_COLUMNS]
+        if parts
+        else pd.DataFrame(columns=REFERRALS_COLUMNS)
+    )
     for column in ("referrer", "category", "outcome"):
         if not referrals.empty:
             referrals[column] = _harmonise(referrals[column])
     referrals["date"] = pd.to_datetime(referrals["date"])
-    order = sorted(
-        referrals.index,
-        key=lambda i: (case_sort_key(referrals.at[i, "case_id"]), referrals.at[i, "date"]),
-    )
-    return referrals.loc[order].reset_index(drop=True)
+    rank = {c: i for i, c in enumerate(sorted(set(referrals["case_id"]), key=case_sort_key))}
+    referrals["_rank"] = referrals["case_id"].map(rank)
+    referrals = referrals.sort_values(["_rank", "date"], kind="stable")
+    return referrals.drop(columns="_rank").reset_index(drop=True)
 
 
 def _clean_recommendations(
@@ -681,8 +718,9 @@ def _scale_hint(config: AuditConfig, problems: list[Problem]) -> list[Problem]:
     return []
 
 
-def clean_audit(raw: RawAudit) -> CleanAudit:
-    """Normalise and cross-check every table of a raw audit."""
+def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
+    """Normalise and cross-check every table of a raw audit; `progress` is told each step."""
+    say = progress or (lambda _message: None)
     check = _Checker()
     check.problems.extend(raw.problems)
     empty = {
@@ -699,14 +737,22 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
             raw.audit_id, None, commentary=raw.commentary, problems=check.problems, **frames
         )
     config = raw.config
+
+    def rows(file: str) -> str:
+        return f"{sum(len(t.frame) for t in raw.tables.get(file, [])):,} rows"
+
+    say(f"checking {CASES} ({rows(CASES)})")
     cases = _clean_cases(raw.audit_id, raw.tables.get(CASES, []), check)
     case_ids = set(cases["case_id"])
+    say(f"checking the returns ({rows(SUBMISSIONS)})")
     gradings, returns, evidence = _clean_submissions(
         raw.audit_id, config, raw.tables.get(SUBMISSIONS, []), case_ids, check
     )
+    say(f"checking {REFERRALS} ({rows(REFERRALS)})")
     referrals = _clean_referrals(
         raw.audit_id, config, raw.tables.get(REFERRALS, []), case_ids, check
     )
+    say(f"checking {RECOMMENDATIONS} ({rows(RECOMMENDATIONS)})")
     recommendations = _clean_recommendations(
         raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
     )

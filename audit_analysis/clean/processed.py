@@ -171,7 +171,7 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
         if (paths.raw / THEMES).is_file():
             (staging / THEMES).write_bytes((paths.raw / THEMES).read_bytes())
         (staging / REPORT_TEXT).write_text(
-            render_text(clean.audit_id, clean.problems), encoding="utf-8"
+            render_text(clean.audit_id, clean.problems, per_kind=None), encoding="utf-8"
         )
         (staging / REPORT_JSON).write_text(
             render_json(clean.audit_id, clean.problems), encoding="utf-8"
