@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -201,7 +202,7 @@ def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.D
     records = []
     seen: dict[str, int] = {}
     for table in tables:
-        for raw in table.frame.to_dict("records"):
+        for raw in _records(table.frame):
             row = raw[ROW]
             case_id = normalise_case_id(raw.get("case_id"))
             if not case_id:
@@ -320,10 +321,15 @@ def _clean_submissions(
     areas = [a.key for a in config.areas_with_overall]
     returns, gradings, evidence = [], [], []
     first_seen: dict[tuple[str, str], str] = {}
+    accepted_cases = ", ".join(sorted(case_ids, key=case_sort_key))
+    # Returns repeat the same few spellings: work each one out once (pure functions).
+    text_of = functools.lru_cache(maxsize=None)(clean_text)
+    case_of = functools.lru_cache(maxsize=None)(normalise_case_id)
+    grade_of = functools.lru_cache(maxsize=None)(config.scale.parse)
     for table in tables:
-        for raw in table.frame.to_dict("records"):
+        for raw in _records(table.frame):
             row = raw[ROW]
-            case_id = normalise_case_id(raw.get("case_id"))
+            case_id = case_of(raw.get("case_id"))
             if not case_id:
                 check.error(table, row, "case_id", "case id is blank")
             elif case_ids and case_id not in case_ids:
@@ -333,24 +339,24 @@ def _clean_submissions(
                     "case_id",
                     f"is not a case in {CASES}",
                     value=case_id,
-                    accepted=", ".join(sorted(case_ids, key=case_sort_key)),
+                    accepted=accepted_cases,
                 )
             agency = _agency_of(raw.get("agency"), config, table, row, "agency", check)
             grades: dict[str, str] = {}
             for area in areas:
-                typed = clean_text(raw.get(area, ""))
-                grade = config.scale.parse(typed)
+                typed = text_of(raw.get(area, ""))
+                grade = grade_of(typed)
                 if grade is None:
                     _grade_problem(config, table, row, area, typed, check)
                 else:
                     grades[area] = grade
             notes = {
-                key.split(":", 1)[1] if ":" in key else "overall": clean_text(value)
+                key.split(":", 1)[1] if ":" in key else "overall": text_of(value)
                 for key, value in raw.items()
-                if (key == "evidence" or key.startswith("evidence:")) and clean_text(value)
+                if (key == "evidence" or key.startswith("evidence:")) and text_of(value)
             }
             has_grade = any(g != NOT_GRADED for g in grades.values())
-            typed_status = clean_text(raw.get("status", ""))
+            typed_status = text_of(raw.get("status", ""))
             status = parse_status(typed_status)
             if not typed_status and (has_grade or notes):
                 status = "submitted"
@@ -440,20 +446,34 @@ def _clean_submissions(
     def ordered(frame: pd.DataFrame, by_area: bool) -> pd.DataFrame:
         if frame.empty:
             return frame
-        order = sorted(
-            frame.index,
-            key=lambda i: (
-                agency_rank[frame.at[i, "agency"]],
-                case_sort_key(frame.at[i, "case_id"]),
-                area_rank.get(frame.at[i, "area"], -1) if by_area else 0,
-            ),
+        cases = sorted(set(frame["case_id"]), key=case_sort_key)
+        ranks = pd.DataFrame(
+            {
+                "agency": frame["agency"].map(agency_rank),
+                "case": frame["case_id"].map({c: i for i, c in enumerate(cases)}),
+                "area": frame["area"].map(area_rank).fillna(-1) if by_area else 0,
+            }
         )
+        order = ranks.sort_values(["agency", "case", "area"], kind="stable").index
         return frame.loc[order].reset_index(drop=True)
 
     return (
         ordered(pd.DataFrame.from_records(gradings, columns=GRADINGS_COLUMNS), True),
         ordered(pd.DataFrame.from_records(returns, columns=RETURNS_COLUMNS), False),
         ordered(pd.DataFrame.from_records(evidence, columns=EVIDENCE_COLUMNS), True),
+    )
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts of plain Python values; several times faster than `to_dict('records')`."""
+    columns = list(frame.columns)
+    return (
+        [
+            dict(zip(columns, values, strict=True))
+            for values in zip(*(frame[c].tolist() for c in columns), strict=True)
+        ]
+        if columns
+        else []
     )
 
 
@@ -565,7 +585,7 @@ def _clean_recommendations(
     records = []
     seen: dict[tuple[str, int], int] = {}
     for table in tables:
-        for raw in table.frame.to_dict("records"):
+        for raw in _records(table.frame):
             row = raw[ROW]
             typed_scope = clean_text(raw.get("scope"))
             if normalise_label(typed_scope) in MULTI_AGENCY_SPELLINGS:
@@ -650,7 +670,7 @@ def _cases_without_returns(
     """A sampled child no agency returned on is usually a typo in a case id."""
     returned = set(returns["case_id"])
     for table in case_tables:
-        for raw in table.frame.to_dict("records"):
+        for raw in _records(table.frame):
             case_id = normalise_case_id(raw.get("case_id"))
             if case_id and case_id not in returned:
                 check.warn(
