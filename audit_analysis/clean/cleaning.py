@@ -688,6 +688,7 @@ def _commentary_headings(config: AuditConfig, raw: RawAudit, check: _Checker) ->
         accepted_headings,
         images_not_embedded,
         parse_commentary,
+        unsafe_links,
     )
 
     for file, text in (
@@ -703,6 +704,17 @@ def _commentary_headings(config: AuditConfig, raw: RawAudit, check: _Checker) ->
                     row=line,
                     value=source[:100],
                     accepted="an image embedded as data:image/png;base64,…, or the image left out",
+                )
+            )
+        for line, destination in unsafe_links(text or ""):
+            check.problems.append(
+                warning(
+                    file,
+                    "this link goes to neither a web page, an e-mail address nor a phone number, "
+                    "so the paper shows it as plain text",
+                    row=line,
+                    value=destination[:100],
+                    accepted="links starting https://, http://, mailto: or tel:",
                 )
             )
         for heading in parse_commentary(text or "", config).unmatched:

@@ -140,6 +140,16 @@ def images_not_embedded(text: str) -> list[tuple[int, str]]:
     return [(n, src) for n, src in found if not src.lower().startswith(SAFE_IMAGE_PREFIXES)]
 
 
+def unsafe_links(text: str) -> list[tuple[int, str]]:
+    """(line, destination) of every link that `safe_markdown` will show as text."""
+    found = []
+    for pattern in (_INLINE_DESTINATION, _DEFINITION):
+        for match in pattern.finditer(text):
+            if not is_safe_link(match.group("dest")):
+                found.append((text.count("\n", 0, match.start()) + 1, match.group("dest")))
+    return sorted(found)
+
+
 def safe_markdown(text: str) -> str:
     """Commentary as Markdown that no renderer can turn into running code or a live unsafe link.
 

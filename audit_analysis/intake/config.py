@@ -63,7 +63,7 @@ class AgencySpec(_Model):
             or len(value.strip().encode()) > 3 * MAX_AGENCY_NAME
         ):
             raise ValueError(
-                f"this agency name is {len(value.strip())} characters long; names file names, so it "
+                f"this agency name is {len(value.strip()):,} characters long; it names files, so it "
                 f"may be at most {MAX_AGENCY_NAME} characters (put the full name in 'description')"
             )
         return value.strip()
@@ -159,7 +159,11 @@ class AuditConfig(_Model):
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
+    """('agencies', 2, 'name') → 'agencies[3].name': entries counted from 1, as people count."""
+    path = ""
+    for part in loc:
+        path += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path or "(top level)"
 
 
 def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -> list[Problem]:
