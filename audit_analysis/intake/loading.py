@@ -55,6 +55,15 @@ def _split_rows(text: str, file: str) -> tuple[list[list[str]] | None, list[Prob
     try:
         rows.extend(reader)
     except csv.Error as exc:
+        if "NUL" in str(exc):
+            return None, [
+                error(
+                    file,
+                    "holds a NUL character, so it is not a text file (an .xlsx renamed?)",
+                    row=len(rows) + 1,
+                    accepted="save it from Excel as 'CSV UTF-8 (Comma delimited)'",
+                )
+            ]
         return None, [
             error(
                 file,
