@@ -50,22 +50,18 @@ def normalise_label(text: object) -> str:
 @functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text.replace("&", " and ")).casefold()
-    kept = "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in folded)
-    return " ".join(kept.split())
+    kept, previous = [], " "
+    for c in folded:
+        kind = unicodedata.category(c)[0]
+        # a combining mark belongs to the letter before it; alone ('¨') it is punctuation
+        previous = c if kind in "LN" or (kind == "M" and previous != " ") else " "
+        kept.append(previous)
+    return " ".join("".join(kept).split())
 
 
 def has_letter_or_digit(text: object) -> bool:
     """True when a name has something to match on (a letter or digit of any script)."""
     return bool(normalise_label(text))
-
-
-def file_slug(text: str) -> str:
-    """The part of a file name made from a label: 'Health & Care' -> 'health-care'.
-
-    One function for every file named after an agency, so validation can find two agencies
-    that would write the same file before a run does.
-    """
-    return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
 
 
 @dataclass(frozen=True)
@@ -272,3 +268,12 @@ def case_sort_key(case_id: object) -> tuple[tuple[int, int, str], ...]:
     """Natural order of case ids, so case 10 follows case 9 and 'A2' precedes 'A10'."""
     parts = re.findall(r"\d+|\D+", str(case_id).strip())
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a name: 'Health & Care' → 'health-care'.
+
+    One function for every file named after an agency, so validation can find two agencies
+    that would write the same file before a run does.
+    """
+    return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())

@@ -27,11 +27,12 @@ from audit_analysis.intake.commentary import (
 )
 from audit_analysis.intake.config import parse_config
 from audit_analysis.paper import export
+from audit_analysis.paper.outputs import build_outputs
 from audit_analysis.paper.report import BoardPaper, Markdown
 from audit_analysis.people_files import FORMULA_START
 from audit_analysis.problems import errors_in, warnings_in
 from audit_analysis.run.questionnaires import write_questionnaires
-from audit_analysis.vocabulary import file_slug, normalise_label
+from audit_analysis.vocabulary import normalise_label, slug
 
 BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 CONFIG_CASES = sorted(
@@ -166,8 +167,8 @@ def test_non_latin_theme_phrases_match_non_latin_issues(tmp_path):
 
 
 def test_one_slug_function_names_agency_files_and_finds_collisions():
-    assert file_slug("Health & Care") == file_slug("Health Care") == "health-care"
-    assert file_slug("Полиция") == "полиция"
+    assert slug("Health & Care") == slug("Health Care") == "health-care"
+    assert slug("Полиция") == "полиция"
 
 
 # -- 3. commentary links ------------------------------------------------------------------
@@ -284,7 +285,8 @@ def test_text_starting_like_a_formula_round_trips_into_tables_and_paper(tmp_path
         "-2 visits missed",
         "=1+1 was typed here",
     ]
-    paper = BoardPaper(audit)
+    out = tmp_path / "paper"
+    paper = BoardPaper(audit, build_outputs(audit, out), out)
     blocks = paper.agency("+Housing Options") + paper.agency("Children's Social Care")
     text = "".join("".join(_html_of(b.text).text) for b in blocks if isinstance(b, Markdown))
     for typed in ("+Housing Options", "+ve engagement", "=1+1 was typed here", "-2 visits missed"):

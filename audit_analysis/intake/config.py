@@ -24,9 +24,9 @@ from audit_analysis.vocabulary import (
     OVERALL,
     GradeScale,
     KeyArea,
-    file_slug,
     has_letter_or_digit,
     normalise_label,
+    slug,
 )
 
 CONFIG_FILE = "audit.yaml"
@@ -246,19 +246,19 @@ def _consistency_problems(config: AuditConfig, folder_name: str | None) -> list[
             seen[folded] = agency.name
     slugs: dict[str, str] = {}
     for agency in config.agencies:
-        slug = file_slug(agency.name)
-        if slug in slugs and normalise_label(slugs[slug]) != normalise_label(agency.name):
+        name_slug = slug(agency.name)
+        if name_slug in slugs and normalise_label(slugs[name_slug]) != normalise_label(agency.name):
             problems.append(
                 error(
                     CONFIG_FILE,
-                    f"'{slugs[slug]}' and '{agency.name}' would write the same files "
-                    f"(e.g. areas-{slug}.csv): file names keep only letters and digits",
+                    f"'{slugs[name_slug]}' and '{agency.name}' would write the same files "
+                    f"(e.g. areas-{name_slug}.csv): file names keep only letters and digits",
                     column="agencies",
                     value=agency.name,
                     accepted="agency names that differ in their letters or digits",
                 )
             )
-        slugs.setdefault(slug, agency.name)
+        slugs.setdefault(name_slug, agency.name)
     if config.key_areas is not None:
         keys = [a.key for a in config.key_areas]
         labels = [normalise_label(a.label) for a in config.key_areas]
