@@ -6,15 +6,21 @@ accepted, then carries on, so an auditor sees every problem in one pass.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from audit_analysis.clean.referrals import clean_referrals
 from audit_analysis.clean.tables import TABLES
+from audit_analysis.clean.values import (
+    DATE_FORMATS,
+    Checker,
+    clean_text,
+    normalise_case_id,
+    parse_date,
+)
 from audit_analysis.intake.config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
 from audit_analysis.intake.raw_tables import (
     CASES,
@@ -47,7 +53,6 @@ CASES_COLUMNS = TABLES["cases"].column_names
 REFERRALS_COLUMNS = TABLES["referrals"].column_names
 RECOMMENDATIONS_COLUMNS = TABLES["recommendations"].column_names
 
-DATE_FORMATS = "a date from 1990 to 2100, ISO (2016-03-05) or day-first (05/03/2016, 5 Mar 2016)"
 GENDERS = {
     "m": "Male",
     "male": "Male",
@@ -115,91 +120,7 @@ class CleanAudit:
         }
 
 
-def clean_text(value: object) -> str:
-    """Trim and collapse whitespace (incl. non-breaking spaces) in a typed value."""
-    return " ".join(str(value).replace("\u00a0", " ").split()) if value is not None else ""
-
-
-def normalise_case_id(value: object) -> str:
-    """'Case 01', ' 1 ', 'case no. 1' → '1'; other ids are trimmed and upper-cased."""
-    text = clean_text(value)
-    match = re.fullmatch(r"(?i)(?:case\s*(?:no\.?|number|#)?\s*)?0*(\d+)(?:\.0+)?", text)
-    if match:
-        return match.group(1)
-    return text.upper()
-
-
-EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-
-
-def parse_date(value: object, today: dt.date | None = None) -> dt.date | None:
-    """ISO or UK day-first dates, as Excel writes them into CSV; None when not a plausible date.
-
-    Accepts 2016-03-05, 05/03/2016, 5.3.16, 05-Mar-2016 and 5 March 2016, with or without a
-    time. Two-digit years up to next year are this century, later ones the last (99 → 1999).
-    Years outside 1990–2100 are typos or placeholders (31/12/9999), not referral dates.
-    """
-    text = clean_text(value)
-    if match := re.fullmatch(rf"(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}", text):
-        year, month, day = map(int, match.groups())
-    elif match := re.fullmatch(
-        rf"(\d{{1,2}})[/.\-](\d{{1,2}})[/.\-](\d{{4}}|\d{{2}}){_TIME}", text
-    ):
-        day, month, year = map(int, match.groups())
-    elif match := re.fullmatch(
-        rf"(\d{{1,2}})[ \-]([A-Za-z]{{3,9}})[ \-,]*(\d{{4}}|\d{{2}}){_TIME}", text
-    ):
-        month = _MONTHS.get(match.group(2)[:3].lower())
-        if month is None or (
-            len(match.group(2)) > 3 and match.group(2).lower() not in _full_months()
-        ):
-            return None
-        day, year = int(match.group(1)), int(match.group(3))
-    else:
-        return None
-    if len(str(year)) <= 2:
-        pivot = (today or dt.date.today()).year % 100 + 1
-        year += 2000 if year <= pivot else 1900
-    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        return None
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _full_months() -> set[str]:
-    return {m.lower() for m in calendar.month_name if m} | {"sept"}
-
-
-def audit_period_of(date: dt.date, config: AuditConfig) -> str:
-    if date < config.period.start:
-        return "before"
-    if date > config.period.end:
-        return "after"
-    return "during"
-
-
-class _Checker:
-    """Collects problems while cleaning; one per audit run."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def error(
-        self, table: RawTable, row: int | None, column: str | None, message: str, **extra
-    ) -> None:
-        self.problems.append(error(table.file, message, **table.where(row, column), **extra))
-
-    def warn(
-        self, table: RawTable, row: int | None, column: str | None, message: str, **extra
-    ) -> None:
-        self.problems.append(warning(table.file, message, **table.where(row, column), **extra))
-
-
-def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.DataFrame:
+def _clean_cases(audit_id: str, tables: list[RawTable], check: Checker) -> pd.DataFrame:
     records = []
     seen: dict[str, int] = {}
     for table in tables:
@@ -275,7 +196,7 @@ def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.D
 
 
 def _agency_of(
-    value: object, config: AuditConfig, table: RawTable, row: int, column: str, check: _Checker
+    value: object, config: AuditConfig, table: RawTable, row: int, column: str, check: Checker
 ) -> str | None:
     typed = clean_text(value)
     agency = config.agency_lookup.get(normalise_label(typed))
@@ -297,7 +218,7 @@ def _agency_of(
 
 
 def _grade_problem(
-    config: AuditConfig, table: RawTable, row: int, column: str, typed: str, check: _Checker
+    config: AuditConfig, table: RawTable, row: int, column: str, typed: str, check: Checker
 ) -> None:
     scale = config.scale
     spellings = [
@@ -317,7 +238,7 @@ def _grade_problem(
 
 
 def _clean_submissions(
-    audit_id: str, config: AuditConfig, tables: list[RawTable], case_ids: set[str], check: _Checker
+    audit_id: str, config: AuditConfig, tables: list[RawTable], case_ids: set[str], check: Checker
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     areas = [a.key for a in config.areas_with_overall]
     returns, gradings, evidence = [], [], []
@@ -484,104 +405,8 @@ def _place(table: RawTable, row: int) -> str:
     return f"{table.file} › row {row}"
 
 
-def _by_value(values: pd.Series, function) -> pd.Series:
-    """`values.map(function)`, calling it once per distinct value: a million referrals hold
-    only a few thousand distinct dates, referrers and case ids."""
-    distinct = pd.unique(values)
-    return values.map(dict(zip(distinct, map(function, distinct), strict=True)))
-
-
-def _harmonise(values: pd.Series) -> pd.Series:
-    """Spell free-text categories one way: 'neglect' and 'Neglect ' count as the same category.
-
-    The spelling used most often wins; on a tie, the one met first.
-    """
-    folded = _by_value(values, normalise_label)
-    counts = (
-        pd.DataFrame({"key": folded, "text": values}).groupby(["key", "text"], sort=False).size()
-    )
-    preferred = {key: text for key, text in counts.groupby(level="key", sort=False).idxmax()}
-    return folded.map(preferred)
-
-
-def _clean_referrals(
-    audit_id: str, config: AuditConfig, tables: list[RawTable], case_ids: set[str], check: _Checker
-) -> pd.DataFrame:
-    """Column by column (a referrals file may hold a million rows); problems row by row."""
-    parts = []
-    accepted_cases = ", ".join(sorted(case_ids, key=case_sort_key))
-    for table in tables:
-        raw = table.frame
-        if raw.empty:
-            continue
-        rows = raw[ROW]
-        case_id = _by_value(raw["case_id"], normalise_case_id)
-        unknown = ~case_id.isin(case_ids) if case_ids else pd.Series(False, index=raw.index)
-        for i in raw.index[unknown]:
-            check.error(
-                table,
-                int(rows[i]),
-                "case_id",
-                f"is not a case in {CASES}" if case_id[i] else "case id is blank",
-                value=case_id[i] or None,
-                accepted=accepted_cases,
-            )
-        typed_date = _by_value(raw["date"], clean_text)
-        date = _by_value(typed_date, parse_date)
-        undated = date.isna() & ~unknown
-        for i in raw.index[undated]:
-            check.error(
-                table,
-                int(rows[i]),
-                "date",
-                "is not a date",
-                value=typed_date[i],
-                accepted=DATE_FORMATS,
-            )
-        keep = ~unknown & ~undated
-        when = pd.to_datetime(date[keep])
-        start, end = pd.Timestamp(config.period.start), pd.Timestamp(config.period.end)
-        period = pd.Series("during", index=when.index, dtype=object)
-        period[when < start] = "before"
-        period[when > end] = "after"
-        for i in period.index[period == "after"]:
-            check.warn(
-                table,
-                int(rows[i]),
-                "date",
-                "is after the end of the audit period",
-                value=typed_date[i],
-            )
-        part = pd.DataFrame(
-            {"audit_id": audit_id, "case_id": case_id[keep], "date": when, "period": period}
-        )
-        for column in ("referrer", "category", "outcome"):
-            text = _by_value(raw[column], clean_text)[keep] if column in raw else None
-            if text is None:
-                text = pd.Series("", index=part.index, dtype=object)
-            for i in text.index[text == ""]:
-                check.warn(
-                    table, int(rows[i]), column, f"{column} is blank; shown as 'Not recorded'"
-                )
-            part[column] = text.where(text != "", "Not recorded")
-        parts.append(part)
-    referrals = (
-        pd.concat(parts, ignore_index=True)[REFERRALS_COLUMNS]
-        if parts
-        else pd.DataFrame(columns=REFERRALS_COLUMNS)
-    )
-    for column in ("referrer", "category", "outcome"):
-        if not referrals.empty:
-            referrals[column] = _harmonise(referrals[column])
-    referrals["date"] = pd.to_datetime(referrals["date"])
-    rank = {c: i for i, c in enumerate(sorted(set(referrals["case_id"]), key=case_sort_key))}
-    referrals["_rank"] = referrals["case_id"].map(rank)
-    referrals = referrals.sort_values(["_rank", "date"], kind="stable")
-    return referrals.drop(columns="_rank").reset_index(drop=True)
-
-
 def _clean_recommendations(
-    audit_id: str, config: AuditConfig, tables: list[RawTable], check: _Checker
+    audit_id: str, config: AuditConfig, tables: list[RawTable], check: Checker
 ) -> pd.DataFrame:
     records = []
     seen: dict[tuple[str, int], int] = {}
@@ -666,7 +491,7 @@ def _clean_recommendations(
 
 
 def _cases_without_returns(
-    case_tables: list[RawTable], returns: pd.DataFrame, check: _Checker
+    case_tables: list[RawTable], returns: pd.DataFrame, check: Checker
 ) -> None:
     """A sampled child no agency returned on is usually a typo in a case id."""
     returned = set(returns["case_id"])
@@ -683,7 +508,7 @@ def _cases_without_returns(
                 )
 
 
-def _commentary_headings(config: AuditConfig, raw: RawAudit, check: _Checker) -> None:
+def _commentary_headings(config: AuditConfig, raw: RawAudit, check: Checker) -> None:
     """A section under a heading the paper does not know is silently lost: say so."""
     from audit_analysis.intake.commentary import (
         accepted_headings,
@@ -754,7 +579,7 @@ def _scale_hint(config: AuditConfig, problems: list[Problem]) -> list[Problem]:
 def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
     """Normalise and cross-check every table of a raw audit; `progress` is told each step."""
     say = progress or (lambda _message: None)
-    check = _Checker()
+    check = Checker()
     check.problems.extend(raw.problems)
     empty = {name: table.column_names for name, table in TABLES.items()}
     if raw.config is None:
@@ -775,7 +600,7 @@ def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
         raw.audit_id, config, raw.tables.get(SUBMISSIONS, []), case_ids, check
     )
     say(f"checking {REFERRALS} ({rows(REFERRALS)})")
-    referrals = _clean_referrals(
+    referrals = clean_referrals(
         raw.audit_id, config, raw.tables.get(REFERRALS, []), case_ids, check
     )
     say(f"checking {RECOMMENDATIONS} ({rows(RECOMMENDATIONS)})")
