@@ -44,7 +44,9 @@ _PART_SPELLINGS = {
     "glossary": ("glossary", "abbreviations"),
 }
 _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-PLACEHOLDER = "*Commentary to be added: write a `## {heading}` section in commentary.md.*"
+PLACEHOLDER_MARK = "Commentary to be added"
+"""Begins every placeholder: a paper that shows one is a draft, however it is exported."""
+PLACEHOLDER = f"*{PLACEHOLDER_MARK}: write a `## {{heading}}` section in commentary.md.*"
 
 
 class MissingCommentaryError(Exception):

@@ -63,6 +63,7 @@ from audit_analysis.analysis.grading import (
     overall_distribution_mask,
 )
 from audit_analysis.analysis.profile import OTHER_THEME, UNRECORDED
+from audit_analysis.paper import typeface
 from audit_analysis.paths import write_atomic
 from audit_analysis.vocabulary import (
     DEFAULT_KEY_AREAS,
@@ -84,7 +85,8 @@ FIG_WIDTH_IN = 6.3
 """Figure width in inches: the text width of an A4 page with 2.5 cm margins, less a little."""
 SCREEN_DPI = 150
 SAVE_DPI = 200
-FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib, so every machine draws the same glyphs
+FONT_FAMILY = typeface.FAMILY  # the paper's typeface, shipped with the package
+typeface.register_with_matplotlib()
 FONT_SIZE = 9.0
 TITLE_SIZE = 11.0
 INK = "#1a1a1a"
@@ -98,7 +100,7 @@ NO_VALUE = "–"  # en dash: a heatmap cell with no graded return, a grid cell w
 
 STYLE: dict[str, object] = {
     "font.family": "sans-serif",
-    "font.sans-serif": [FONT_FAMILY],
+    "font.sans-serif": [FONT_FAMILY, typeface.FALLBACK],  # the fallback fills in arrows etc.
     "font.size": FONT_SIZE,
     "axes.titlesize": FONT_SIZE,
     "axes.labelsize": FONT_SIZE,
