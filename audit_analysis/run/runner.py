@@ -39,7 +39,7 @@ from audit_analysis.clean.pipeline import clean
 from audit_analysis.clean.processed import MANIFEST as PROCESSED_MANIFEST
 from audit_analysis.clean.processed import is_stale
 from audit_analysis.intake.loading import file_hashes
-from audit_analysis.paths import AuditPaths, Workspace, building, write_atomic
+from audit_analysis.paths import AuditPaths, OutputLockedError, Workspace, building, write_atomic
 from audit_analysis.problems import AuditDataError, render_text
 
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
@@ -236,6 +236,8 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         return failed(f"the inputs have errors; nothing was run.\n{report}")
     except _Failure as stop:
         return failed(stop.error, notebook=stop.notebook, cell=stop.cell, kept=stop.kept)
+    except OutputLockedError as exc:  # a PDF open in a viewer: the user's to close, no traceback
+        return failed(str(exc))
     except Exception as exc:
         kept = _keep_failed(paths, "traceback.txt", traceback.format_exc())
         return failed(f"{type(exc).__name__}: {exc} (traceback at {kept})")
