@@ -19,13 +19,20 @@ ROOT_ENV = "AUDIT_ANALYSIS_ROOT"
 
 
 def default_root() -> Path:
-    """The project folder: $AUDIT_ANALYSIS_ROOT, else the checkout this package sits in, else cwd."""
+    """The project folder: $AUDIT_ANALYSIS_ROOT, else the checkout this package sits in, else
+    the working directory or the nearest folder above it with data/raw (a notebook's kernel
+    starts in notebooks/), else the working directory."""
     if os.environ.get(ROOT_ENV):
         return Path(os.environ[ROOT_ENV]).resolve()
     checkout = PACKAGE_DIR.parent
-    if (checkout / "data" / "raw").is_dir():
+    if _is_project(checkout):
         return checkout
-    return Path.cwd().resolve()
+    here = Path.cwd().resolve()
+    return next((folder for folder in (here, *here.parents) if _is_project(folder)), here)
+
+
+def _is_project(folder: Path) -> bool:
+    return (folder / "data" / "raw").is_dir()
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,14 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert "make test" in [line.strip() for line in ci]
 
 
+def test_ci_runs_the_suite_with_only_the_fonts_a_bare_debian_has():
+    ci = (PROJECT / ".ci" / "run").read_text()
+    assert 'export FONTCONFIG_FILE="$PWD/.ci/fonts-dejavu-only.conf"' in ci
+    assert ci.index("FONTCONFIG_FILE") < ci.index("\nmake test")
+    conf = (PROJECT / ".ci" / "fonts-dejavu-only.conf").read_text()
+    assert re.findall(r"<dir>(.*?)</dir>", conf) == ["/usr/share/fonts/truetype/dejavu"]
+
+
 def test_generated_folders_are_kept_but_ignored():
     ignore = (PROJECT / ".gitignore").read_text()
     for folder in ("data/processed", "outputs"):
@@ -152,7 +160,7 @@ def test_code_passes_the_linter_and_formatter():
     import sys
 
     ruff = [sys.executable, "-m", "ruff"]
-    targets = [str(PROJECT / "audit_analysis"), str(PROJECT / "tests")]
+    targets = [str(PROJECT / "audit_analysis"), str(PROJECT / "tests"), str(PROJECT / "tasks.py")]
     check = subprocess.run([*ruff, "check", *targets], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
     fmt = subprocess.run([*ruff, "format", "--check", *targets], capture_output=True, text=True)

@@ -52,6 +52,9 @@ CURRENT, STALE, MISSING = "current", "stale", "missing"
 # ipykernel logs a TCP warning on every start and an error when shut down mid-message: noise
 # on the user's terminal, since kernels inherit stderr. Cell output is unaffected.
 _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+# The notebooks name the "audit-analysis" kernel (for JupyterLab and VS Code); the runner runs
+# them on its own Python ("python3" is jupyter_client's name for it), registered or not.
+_KERNEL_NAME = "python3"
 # WeasyPrint (Pango, cairo) has crashed under concurrent use; exporting is short, so serialise it.
 _EXPORT_LOCK = threading.Lock()
 
@@ -278,6 +281,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths) 
             progress_bar=False,
             log_output=False,
             resources={"metadata": {"path": str(notebook.parent)}},
+            kernel_name=_KERNEL_NAME,
             extra_arguments=_KERNEL_ARGUMENTS,
         )
     except PapermillExecutionError as exc:
