@@ -59,3 +59,19 @@ def test_a_folder_that_cannot_be_swapped_is_left_as_it_was(tmp_path, monkeypatch
 
     assert os.listdir(tmp_path) == ["outputs"]
     assert (outputs / "paper.pdf").read_bytes() == b"old"
+
+
+def test_a_notebook_finds_the_project_from_its_own_folder_without_an_editable_install(
+    tmp_path, monkeypatch
+):
+    project = tmp_path / "project"
+    (project / "data" / "raw").mkdir(parents=True)
+    (project / "notebooks").mkdir()
+    monkeypatch.delenv(paths.ROOT_ENV, raising=False)
+    monkeypatch.setattr(paths, "PACKAGE_DIR", tmp_path / "site-packages" / "audit_analysis")
+    monkeypatch.chdir(project / "notebooks")
+    assert paths.default_root() == project.resolve()
+    monkeypatch.chdir(tmp_path)
+    assert paths.default_root() == tmp_path.resolve()  # no project above: where it was started
+    monkeypatch.setenv(paths.ROOT_ENV, str(project))
+    assert paths.default_root() == project.resolve()

@@ -34,6 +34,7 @@ from audit_analysis.vocabulary import (
     case_sort_key,
     normalise_label,
     parse_status,
+    read_month_first,
     status_spellings,
     status_words,
     suggest,
@@ -167,6 +168,16 @@ def parse_date(value: object, today: dt.date | None = None) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def _not_a_date(text: str) -> str:
+    date = read_month_first(text)
+    if date is None:
+        return "is not a date"
+    return (
+        f"is not a date: it looks month-first (US style); day first it is {date:%d/%m/%Y}, "
+        f"or write {date.isoformat()}"
+    )
 
 
 def _full_months() -> set[str]:
@@ -495,7 +506,12 @@ def _clean_referrals(
             date = parse_date(typed_date)
             if date is None:
                 check.error(
-                    table, row, "date", "is not a date", value=typed_date, accepted=DATE_FORMATS
+                    table,
+                    row,
+                    "date",
+                    _not_a_date(typed_date),
+                    value=typed_date,
+                    accepted=DATE_FORMATS,
                 )
                 continue
             period = audit_period_of(date, config)
@@ -572,7 +588,7 @@ def _clean_recommendations(
             due = parse_date(due_text) if due_text else None
             if due_text and due is None:
                 check.error(
-                    table, row, "due", "is not a date", value=due_text, accepted=DATE_FORMATS
+                    table, row, "due", _not_a_date(due_text), value=due_text, accepted=DATE_FORMATS
                 )
             if scope is None or not number_match or not text:
                 continue

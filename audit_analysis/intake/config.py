@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -24,6 +24,8 @@ from audit_analysis.vocabulary import (
     GradeScale,
     KeyArea,
     normalise_label,
+    read_month_first,
+    suggest,
 )
 
 CONFIG_FILE = "audit.yaml"
@@ -135,6 +137,27 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 
 
+def _settings_at(loc: tuple[Any, ...]) -> list[str]:
+    """The settings accepted where an unknown one was found (`questionnaire.deadlin` → the
+    questionnaire's), for a "did you mean"."""
+    model: type[BaseModel] | None = AuditConfig
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):  # an item of a list of settings, e.g. agencies.0
+            continue
+        field = model.model_fields.get(part)
+        model = _model_in(field.annotation) if field is not None else None
+    return list(model.model_fields) if model is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings model in a field's type: Questionnaire, or AgencySpec in tuple[AgencySpec, ...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for arg in get_args(annotation) if (m := _model_in(arg)) is not None), None)
+
+
 def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -> list[Problem]:
     problems: list[Problem] = []
     if model_error is not None:
@@ -143,6 +166,10 @@ def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -
             kind = item["type"]
             if kind == "extra_forbidden":
                 message = "unknown setting; check its spelling in docs/data-format.md"
+                known = _settings_at(item["loc"][:-1])
+                close = suggest(item["loc"][-1], known)
+                if close is not None:
+                    message = f"unknown setting; did you mean '{close}'?"
             elif kind == "missing":
                 message = "required setting is missing"
             elif kind in ("tuple_type", "list_type"):
@@ -153,6 +180,9 @@ def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -
                 message = "should be a whole number, or null"
             elif kind.startswith("date"):
                 message = "should be a date like 2016-03-05"
+                date = read_month_first(item.get("input", ""))
+                if date is not None:
+                    message += f"; this looks month-first (US style): write {date.isoformat()}"
             value = item.get("input") if item["type"] != "missing" else None
             problems.append(
                 error(
