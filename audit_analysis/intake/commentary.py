@@ -50,7 +50,8 @@ PLACEHOLDER = f"*{PLACEHOLDER_MARK}: write a `## {{heading}}` section in comment
 
 
 class MissingCommentaryError(Exception):
-    """A final (board) paper was asked for while commentary sections are still missing."""
+    """A final (board) paper was asked for while it is unfinished: commentary sections are
+    missing, or audit.yaml still holds the scaffold's [placeholders]."""
 
     def __init__(self, audit_id: str, missing: list[str], message: str | None = None):
         self.missing = missing

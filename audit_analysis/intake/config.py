@@ -133,6 +133,28 @@ class AuditConfig(_Model):
         return {a.key: a.label for a in self.areas_with_overall}.get(key, key)
 
 
+_PLACEHOLDER = re.compile(r"\[[^\[\]]*\]", re.S)
+
+
+def scaffold_placeholders(config: AuditConfig) -> dict[str, str]:
+    """Settings still holding a `[bracketed]` placeholder from `audit-analysis new`, as
+    key path → value (e.g. `title` → `[Title of the audit]`): a final paper must not print them."""
+    found: dict[str, str] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                walk(item, f"{path}.{i}")
+        elif isinstance(value, str) and _PLACEHOLDER.fullmatch(value.strip()):
+            found[path] = value.strip()
+
+    walk(config.model_dump(), "")
+    return found
+
+
 def _key_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 

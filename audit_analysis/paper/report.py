@@ -27,7 +27,7 @@ from audit_analysis.intake.commentary import (
     require_complete,
     sections_with_small_numbers,
 )
-from audit_analysis.intake.config import MULTI_AGENCY
+from audit_analysis.intake.config import MULTI_AGENCY, scaffold_placeholders
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
 from audit_analysis.paper import figures
 from audit_analysis.paths import Workspace
@@ -149,6 +149,13 @@ class BoardPaper:
         except MissingCommentaryError as exc:
             problems.append(str(exc))
             missing = exc.missing
+        placeholders = scaffold_placeholders(self.config)
+        if placeholders:
+            listed = ", ".join(f"{key} {value!r}" for key, value in placeholders.items())
+            problems.append(
+                f"{self.config.id}: audit.yaml still has placeholders from `audit-analysis new`: "
+                f"{listed}. Replace them before a final paper."
+            )
         if self.disclosive:
             listed = "; ".join(
                 f"{heading_of(k)} ({', '.join(v[:3])})" for k, v in self.disclosive.items()
