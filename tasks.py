@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -55,15 +56,14 @@ def project_python() -> Path:
 def run(*command: object, **kwargs) -> None:
     """Run a command, showing it first; raise TaskError if it fails."""
     words = [str(part) for part in command]
-    print("+ " + " ".join(words), flush=True)
+    shown = subprocess.list2cmdline(words) if os.name == "nt" else shlex.join(words)
+    print(f"+ {shown}", flush=True)
     try:
         completed = subprocess.run(words, cwd=ROOT, check=False, **kwargs)
     except FileNotFoundError as exc:
         raise TaskError(f"{words[0]} was not found") from exc
     if completed.returncode != 0:
-        raise TaskError(
-            f"exit status {completed.returncode}: {' '.join(words)}", completed.returncode
-        )
+        raise TaskError(f"exit status {completed.returncode}: {shown}", completed.returncode)
 
 
 def _stamp(extra: str) -> Path:
