@@ -39,6 +39,7 @@ from tqdm import tqdm
 from audit_analysis import __version__
 from audit_analysis.paths import (
     AuditPaths,
+    OutputLockedError,
     Workspace,
     building,
     is_build_leftover,
@@ -66,6 +67,9 @@ CURRENT, STALE, MISSING = "current", "stale", "missing"
 # ipykernel logs a TCP warning on every start and an error when shut down mid-message: noise
 # on the user's terminal, since kernels inherit stderr. Cell output is unaffected.
 _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+# The notebooks name the "audit-analysis" kernel (for JupyterLab and VS Code); the runner runs
+# them on its own Python ("python3" is jupyter_client's name for it), registered or not.
+_KERNEL_NAME = "python3"
 # WeasyPrint (Pango, cairo) has crashed under concurrent use; exporting is short, so serialise it.
 _EXPORT_LOCK = threading.Lock()
 
@@ -316,6 +320,8 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         return failed(f"the inputs have errors; nothing was run.\n{report}")
     except _Failure as stop:
         return failed(stop.error, notebook=stop.notebook, cell=stop.cell, kept=stop.kept)
+    except OutputLockedError as exc:  # a PDF open in a viewer: the user's to close, no traceback
+        return failed(str(exc))
     except Exception as exc:
         unwritable = _unwritable(exc, paths)
         if unwritable:
@@ -375,6 +381,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths, 
             progress_bar=False,
             log_output=False,
             resources={"metadata": {"path": str(cwd)}},
+            kernel_name=_KERNEL_NAME,
             extra_arguments=_KERNEL_ARGUMENTS,
         )
     except PapermillExecutionError as exc:
