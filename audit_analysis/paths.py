@@ -273,10 +273,7 @@ def _swap_in(staging: Path, target: Path) -> None:
         try:
             target.rename(retired)
         except PermissionError as exc:
-            locked = _files_in_use(target)
-            if locked or os.name == "nt":
-                raise OutputLockedError(target, locked) from exc
-            raise
+            raise OutputLockedError(target, _files_in_use(target)) from exc
     try:
         staging.rename(target)
     except BaseException:
