@@ -184,7 +184,7 @@ class BoardPaper:
 
     def _chart(self, exhibit_id: str) -> list[Block]:
         exhibit = self.exhibits.get(exhibit_id)
-        return [Chart.of(exhibit, self.out / FIGURES)] if exhibit else []
+        return [Chart.of(exhibit, self.out / FIGURES)] if exhibit and exhibit.chart else []
 
     def _table(self, exhibit_id: str) -> list[Block]:
         exhibit = self.exhibits.get(exhibit_id)
@@ -322,6 +322,19 @@ class BoardPaper:
         return [Markdown("## Glossary"), self._commentary("glossary")]
 
     # -- working detail for the auditor (notebooks 02 and 03, not the paper) ------------
+    def analysis(self, *parts: str) -> list[Block]:
+        """The exhibits of some parts without the commentary around them, for the analysis
+        notebooks: they then need no rerun when only the commentary changes."""
+        blocks: list[Block] = []
+        for part in parts:
+            for exhibit in self.exhibits.values():
+                if exhibit.part != part and not exhibit.part.startswith(f"{part}:"):
+                    continue
+                blocks.append(Markdown(f"### {_md(exhibit.title)}"))
+                blocks += self._sentences(exhibit.id) + self._chart(exhibit.id)
+                blocks += self._table(exhibit.id)
+        return blocks
+
     def _detail(self, part: str) -> list[Block]:
         blocks: list[Block] = []
         for exhibit in self.exhibits.of_part(part):
