@@ -29,7 +29,7 @@ from audit_analysis.intake.commentary import (
 )
 from audit_analysis.intake.config import MULTI_AGENCY
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
-from audit_analysis.paper import figures
+from audit_analysis.paper import figures, record
 from audit_analysis.paths import Workspace
 from audit_analysis.vocabulary import OVERALL, STATUS_LABELS
 
@@ -622,6 +622,12 @@ def show(blocks: Iterable[Block], output_dir: str | Path | None = None) -> None:
 
     blocks = list(blocks)
     pngs = save_blocks(blocks, Path(output_dir)) if output_dir is not None else {}
+    if (
+        _recording is not None
+        and output_dir is not None
+        and Path(output_dir) == _recording.output_dir
+    ):
+        _recording.add(record_blocks(blocks, pngs))
     for block in blocks:
         if isinstance(block, Markdown):
             display(MarkdownOutput(block.text))
@@ -633,8 +639,33 @@ def show(blocks: Iterable[Block], output_dir: str | Path | None = None) -> None:
             plt.close(block.figure)
 
 
-def publish_details(paper: BoardPaper) -> None:
-    """Hand the title block to the exporter through the notebook's outputs (invisible in the paper)."""
+def record_blocks(blocks: Iterable[Block], pngs: dict[str, Path]) -> list[record.Block]:
+    """The blocks as renderers read them (record.py): a chart as its saved PNG and alt text."""
+    converted: list[record.Block] = []
+    for block in blocks:
+        if isinstance(block, Markdown):
+            converted.append(record.Text(block.text))
+        elif isinstance(block, Table):
+            converted.append(
+                record.TableData(block.frame, block.caption, block.note, block.percent, block.name)
+            )
+        else:
+            caption = block.figure.title_text()
+            converted.append(record.Picture(pngs[block.name], block.alt_text, block.name, caption))
+    return converted
+
+
+_recording: record.PaperRecord | None = None
+"""The paper being recorded in this kernel: started by `publish_details`, added to by `show`."""
+
+
+def publish_details(paper: BoardPaper, output_dir: str | Path | None = None) -> None:
+    """Hand the title block to the exporter through the notebook's outputs (invisible in the
+    paper); with `output_dir`, also start recording the paper's blocks there (record.py), which
+    the Word renderer reads."""
     from IPython.display import display
 
+    global _recording
     display({PAPER_MIME: paper.details()}, raw=True)
+    if output_dir is not None:
+        _recording = record.PaperRecord(output_dir, paper.details())

@@ -63,6 +63,15 @@ def export_board_paper(notebook: Path, html: Path, pdf: Path | None, *, draft: b
     export(notebook, html, pdf, draft=draft)
 
 
+def export_docx_paper(
+    output_dir: Path, docx: Path, *, draft: bool, template: Path | None = None
+) -> None:
+    """The Word paper, from the blocks notebook 04 recorded in `output_dir` (paper/record.py)."""
+    from audit_analysis.paper.docx import export_docx
+
+    export_docx(output_dir, docx, draft=draft, template=template)
+
+
 @dataclass(frozen=True)
 class RunResult:
     """How one audit's run ended, and where to look next."""
@@ -72,6 +81,7 @@ class RunResult:
     seconds: float
     html: Path | None = None
     pdf: Path | None = None
+    docx: Path | None = None
     error: str = ""
     notebook: str | None = None
     cell: str | None = None
@@ -79,7 +89,7 @@ class RunResult:
 
     def summary(self) -> str:
         if self.ok:
-            papers = ", ".join(str(p) for p in (self.html, self.pdf) if p is not None)
+            papers = ", ".join(str(p) for p in (self.html, self.pdf, self.docx) if p is not None)
             return f"{self.audit_id}: board paper written in {self.seconds:.1f} s: {papers}"
         where = f" in {self.notebook}" if self.notebook else ""
         if self.cell:
@@ -126,6 +136,7 @@ class _Options:
     publication: bool
     final: bool
     pdf: bool
+    docx_template: Path | None = None
 
 
 class _Progress:
@@ -162,6 +173,7 @@ def run_audits(
     final: bool = False,
     pdf: bool = True,
     progress: bool = True,
+    docx_template: Path | None = None,
 ) -> list[RunResult]:
     """Run each audit; one failing never stops the others. Results come in `audit_ids` order."""
     unique = list(dict.fromkeys(audit_ids))
@@ -169,7 +181,7 @@ def run_audits(
     if not notebooks:
         error = f"no notebooks matching {NOTEBOOK_PATTERN} in {workspace.notebooks}"
         return [RunResult(a, ok=False, seconds=0.0, error=error) for a in audit_ids]
-    options = _Options(notebooks, publication, final, pdf)
+    options = _Options(notebooks, publication, final, pdf, docx_template)
     bar = _Progress(len(unique) * len(notebooks), progress)
     try:
         if jobs <= 1 or len(unique) == 1:
@@ -227,7 +239,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 bar.advance()
                 done += 1
             bar.start(f"{audit_id}: exporting the board paper")
-            html, pdf = _export(staged, options, paths)
+            html, pdf, docx = _export(staged, options, paths)
             produced = _hashes(staging)
             _carry_over(paths, staging, options.publication, not options.final)
             _write_manifest(staged, paths, parameters, options, produced)
@@ -245,6 +257,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         time.monotonic() - started,
         html=paths.outputs / html.name,
         pdf=paths.outputs / pdf.name if pdf else None,
+        docx=paths.outputs / docx.name,
     )
 
 
@@ -310,21 +323,26 @@ def _keep_failed(paths: AuditPaths, name: str, data: str | bytes) -> Path:
     return paths.outputs / FAILED / name
 
 
-def _export(staged: AuditPaths, options: _Options, paths: AuditPaths) -> tuple[Path, Path | None]:
-    """The board paper, from the last notebook (the overview report)."""
+def _export(
+    staged: AuditPaths, options: _Options, paths: AuditPaths
+) -> tuple[Path, Path | None, Path]:
+    """The board paper, from the last notebook (the overview report), and the Word paper from
+    the blocks it recorded."""
     notebook = staged.notebooks / options.notebooks[-1].name
     draft = not options.final
     html = staged.paper("html", options.publication, draft)
     pdf = staged.paper("pdf", options.publication, draft) if options.pdf else None
+    docx = staged.paper("docx", options.publication, draft)
     try:
         with _EXPORT_LOCK:
             export_board_paper(notebook, html, pdf, draft=not options.final)
+        export_docx_paper(staged.outputs, docx, draft=draft, template=options.docx_template)
     except Exception as exc:
         kept = _keep_failed(paths, notebook.name, notebook.read_bytes())
         raise _Failure(
             f"exporting the board paper: {type(exc).__name__}: {exc}", notebook.name, kept=kept
         ) from exc
-    return html, pdf
+    return html, pdf, docx
 
 
 def _sha256(path: Path) -> str:
@@ -389,7 +407,7 @@ def _carry_over(paths: AuditPaths, staging: Path, publication: bool, draft: bool
     """
     if not paths.outputs.is_dir():
         return
-    own_paper = (paths.paper(suffix, publication, draft).name for suffix in ("html", "pdf"))
+    own_paper = (paths.paper(suffix, publication, draft).name for suffix in ("html", "pdf", "docx"))
     made = {*RUN_PRODUCTS, MANIFEST, FAILED, *own_paper}
     for item in paths.outputs.iterdir():
         if item.name in made or (staging / item.name).exists():
