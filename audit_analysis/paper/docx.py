@@ -29,7 +29,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.image import Image
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor, Twips
 
 from audit_analysis.analysis.disclosure import MARKER as SUPPRESSED
 from audit_analysis.paper.docx_text import (
@@ -42,7 +42,7 @@ from audit_analysis.paper.docx_text import (
 from audit_analysis.paper.record import Block, Picture, TableData, Text, read_record
 from audit_analysis.paths import write_atomic
 
-A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
+A4_WIDTH, A4_HEIGHT = Twips(11906), Twips(16838)  # Word's own A4: 210 x 297 mm
 MARGIN = Cm(2.0)
 FONT = "Arial"
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"  # as the HTML paper: an unmarked paper is the worse mistake
