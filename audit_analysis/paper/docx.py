@@ -49,8 +49,7 @@ DEFAULT_MARKING = "OFFICIAL-SENSITIVE"  # as the HTML paper: an unmarked paper i
 TABLE_TEXT, WIDE_TABLE_TEXT = Pt(9), Pt(8)
 WIDE_TABLE_COLUMNS = 7  # as the HTML paper: more columns than this get smaller type
 LONG_TABLE_ROWS = 15  # as the HTML paper: longer tables may break between rows
-METRIC_FONTS = (FONT, "Liberation Sans")  # the same widths, letter for letter
-CELL_PADDING = Cm(0.5)  # Word's default cell margins (0.38 cm), and a little air
+CELL_PADDING = Cm(0.42)  # Word's default cell margins (0.38 cm), and a hair
 HEADER_FILL = "E7E6E6"
 DRAFT_COLOUR = RGBColor(0xC0, 0x00, 0x00)
 PICTURE_HEIGHT_SHARE = 0.85  # of the text height: room left for the caption
@@ -89,11 +88,12 @@ def render_docx(
     _mark_every_page(document, marking, draft)
     _title_block(document, details, marking, draft)
     width, height = text_area(document)
+    font = _measuring_font(document.styles["Normal"].font.name)
     for block in blocks:
         if isinstance(block, Text):
             add_markdown(document, block.markdown)
         elif isinstance(block, TableData):
-            _table(document, block, width)
+            _table(document, block, width, font)
         elif isinstance(block, Picture):
             _picture(document, block, width, Emu(int(height * PICTURE_HEIGHT_SHARE)))
         else:
@@ -301,14 +301,14 @@ def _grid(table: TableData) -> tuple[list[list[str]], list[list[str]], list[bool
     return header, body, numeric
 
 
-def _table(document: Document, table: TableData, width: Emu) -> None:
+def _table(document: Document, table: TableData, width: Emu, font: str) -> None:
     """Caption above, header rows repeated on each page, numbers to the right, note below."""
     header, body, numeric = _grid(table)
     rows, columns = header + body, len(header[0])
     labels = columns - table.frame.shape[1]  # index columns, printed bold like the header
     size = WIDE_TABLE_TEXT if columns > WIDE_TABLE_COLUMNS else TABLE_TEXT
     bold = [[r < len(header) or c < labels for c in range(columns)] for r in range(len(rows))]
-    widths = _column_widths(rows, bold, width, size)
+    widths = _column_widths(rows, bold, width, size, len(header), font)
     caption = document.add_paragraph(table.caption, style=style(document, "Caption"))
     caption.paragraph_format.keep_with_next = True
     grid = document.add_table(rows=len(rows), cols=columns)
@@ -346,18 +346,24 @@ def _table(document: Document, table: TableData, width: Emu) -> None:
         document.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
-def _column_widths(rows: list[list[str]], bold: list[list[bool]], width: Emu, size) -> list[Emu]:
+def _column_widths(
+    rows: list[list[str]], bold: list[list[bool]], width: Emu, size, header_rows: int, font: str
+) -> list[Emu]:
     """Word's autofit, done here because LibreOffice keeps the widths it is given: every column
     at least as wide as its longest word, then the rest shared by how much more each needs to
-    keep its longest value on one line. Text is measured in Arial's metrics (Liberation Sans)."""
+    keep its longest value on one line (headers may wrap, so their words count, not their
+    lines). Text is measured in the body font, or Arial's metrics when it is not installed."""
     points = size.pt
     least, most = [], []
     for col in range(len(rows[0])):
-        cells = [(r[col], b[col]) for r, b in zip(rows, bold, strict=True)]
-        word = max((_text_width(w, b, points) for t, b in cells for w in t.split()), default=0)
-        line = max(_text_width(t, b, points) for t, b in cells)
-        least.append(Pt(word) + CELL_PADDING)
-        most.append(Pt(line) + CELL_PADDING)
+        words, lines = [0.0], [0.0]
+        for r, (row, weight) in enumerate(zip(rows, bold, strict=True)):
+            text, heavy = row[col], weight[col]
+            widest = max((_text_width(w, heavy, points, font) for w in text.split()), default=0)
+            words.append(widest)
+            lines.append(widest if r < header_rows else _text_width(text, heavy, points, font))
+        least.append(Pt(max(words)) + CELL_PADDING)
+        most.append(Pt(max(lines)) + CELL_PADDING)
     spare = width - sum(least)
     wanted = sum(most) - sum(least)
     if spare <= 0:
@@ -369,14 +375,22 @@ def _column_widths(rows: list[list[str]], bold: list[list[bool]], width: Emu, si
     return [Emu(int(w)) for w in widths]
 
 
-@functools.cache
-def _text_width(text: str, bold: bool, points: float) -> float:
-    """The printed width of `text` in points, in Arial or a font with its metrics."""
-    from matplotlib.font_manager import FontProperties, fontManager
-    from matplotlib.textpath import text_to_path
+def _measuring_font(name: str | None) -> str:
+    """The font to measure table text in: the body font if installed, else one with Arial's
+    widths, else matplotlib's own DejaVu Sans (wider than Arial: columns err on the roomy side)."""
+    from matplotlib.font_manager import fontManager
 
     installed = {font.name for font in fontManager.ttflist}
-    family = next((f for f in METRIC_FONTS if f in installed), "DejaVu Sans")  # wider: safe
+    candidates = ([name] if name else []) + [FONT, "Liberation Sans"]
+    return next((f for f in candidates if f in installed), "DejaVu Sans")
+
+
+@functools.cache
+def _text_width(text: str, bold: bool, points: float, family: str) -> float:
+    """The printed width of `text` in points."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
     font = FontProperties(family=family, weight="bold" if bold else "normal", size=points)
     return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0]
 
