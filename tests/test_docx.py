@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 import pandas as pd
@@ -14,7 +15,8 @@ from docx.shared import Cm, Pt
 from PIL import Image
 
 from audit_analysis.cli import main
-from audit_analysis.paper.docx import DocxTemplateError, cell_text, render_docx, validate_template
+from audit_analysis.paper.docx import DocxTemplateError, render_docx, validate_template
+from audit_analysis.paper.docx_tables import cell_text
 from audit_analysis.paper.record import PaperRecord, Picture, TableData, Text, read_record
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -38,6 +40,16 @@ GRADES = pd.DataFrame(
 SHARES = pd.DataFrame(
     {"Overall": [0.5, None, "c"]}, index=pd.Index(["Police", "Housing", "CAMHS"], name="agency")
 )
+
+
+def _zip_of_text() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("notes.txt", "not a Word document")
+    return buffer.getvalue()
+
+
+ZIP_OF_TEXT = _zip_of_text()
 ALT_TEXT = "Bar chart of grades: Good 3, Inadequate 1."
 
 
@@ -260,6 +272,7 @@ def test_a_dotx_template_opens_too(tmp_path, template):
         ("missing.docx", None, "no such file"),
         ("council.doc", b"old Word", "a .doc, expected a .docx"),
         ("broken.docx", b"not a zip", "cannot be opened as a Word document"),
+        ("notes.docx", ZIP_OF_TEXT, "cannot be opened as a Word document"),
     ],
 )
 def test_a_bad_template_is_named_with_what_is_wrong(tmp_path, name, content, message):
