@@ -247,3 +247,8 @@ def case_sort_key(case_id: object) -> tuple[tuple[int, int, str], ...]:
     """Natural order of case ids, so case 10 follows case 9 and 'A2' precedes 'A10'."""
     parts = re.findall(r"\d+|\D+", str(case_id).strip())
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a name: 'Health & Care' → 'health-care'."""
+    return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())

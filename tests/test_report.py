@@ -11,15 +11,9 @@ from conftest import MINIMAL_AUDIT
 from audit_analysis.clean.pipeline import clean, validate
 from audit_analysis.clean.processed import read_processed
 from audit_analysis.intake.commentary import MissingCommentaryError
-from audit_analysis.paper.report import (
-    BoardPaper,
-    Chart,
-    Markdown,
-    Table,
-    open_paper,
-    table_html,
-    validation_blocks,
-)
+from audit_analysis.paper.blocks import Chart, Markdown, Table, table_html
+from audit_analysis.paper.outputs import build_outputs
+from audit_analysis.paper.report import BoardPaper, open_paper, validation_blocks
 from audit_analysis.problems import AuditDataError
 
 
@@ -30,14 +24,19 @@ def minimal_audit(minimal_workspace):
     return read_processed(paths)
 
 
+def _paper(audit, folder, publication=False) -> BoardPaper:
+    out = folder / ("publication" if publication else "internal")
+    return BoardPaper(audit, build_outputs(audit, out, publication=publication), out)
+
+
 def _text(blocks) -> str:
     return "\n".join(b.text for b in blocks if isinstance(b, Markdown))
 
 
-def test_paper_has_every_part_in_report_order(minimal_audit):
+def test_paper_has_every_part_in_report_order(minimal_audit, tmp_path):
     headings = [
         b.text
-        for part in BoardPaper(minimal_audit).parts()
+        for part in _paper(minimal_audit, tmp_path).parts()
         for b in part
         if isinstance(b, Markdown) and b.text.startswith("## ")
     ]
@@ -55,8 +54,8 @@ def test_paper_has_every_part_in_report_order(minimal_audit):
     ]
 
 
-def test_agency_part_puts_findings_table_and_commentary_together(minimal_audit):
-    blocks = BoardPaper(minimal_audit).agency("Children's Social Care")
+def test_agency_part_puts_findings_table_and_commentary_together(minimal_audit, tmp_path):
+    blocks = _paper(minimal_audit, tmp_path).agency("Children's Social Care")
     text = _text(blocks)
     assert "### Children's Social Care" in text
     assert "The analysis is based on 3 audits, 1 of them incomplete" in text
@@ -66,8 +65,8 @@ def test_agency_part_puts_findings_table_and_commentary_together(minimal_audit):
     assert table.frame.loc["Overall"].sum() == 3
 
 
-def test_overall_part_charts_carry_alt_text_and_n(minimal_audit):
-    blocks = BoardPaper(minimal_audit).overall_grades()
+def test_overall_part_charts_carry_alt_text_and_n(minimal_audit, tmp_path):
+    blocks = _paper(minimal_audit, tmp_path).overall_grades()
     charts = [b for b in blocks if isinstance(b, Chart)]
     assert {c.name for c in charts} == {"overall-grades", "area-grades", "good-or-better-heatmap"}
     assert all("n = " in c.alt_text for c in charts)
@@ -75,9 +74,11 @@ def test_overall_part_charts_carry_alt_text_and_n(minimal_audit):
     assert table.frame.loc["Children's Social Care", "Inadequate"] == 1
 
 
-def test_publication_version_leaves_out_evidence_case_detail_and_suppresses(minimal_audit):
+def test_publication_version_leaves_out_evidence_case_detail_and_suppresses(
+    minimal_audit, tmp_path
+):
     config = minimal_audit.config.model_copy(update={"disclosure_threshold": 5})
-    paper = BoardPaper(dataclasses.replace(minimal_audit, config=config), publication=True)
+    paper = _paper(dataclasses.replace(minimal_audit, config=config), tmp_path, publication=True)
     assert paper.case_outlines() == [] and paper.coherence() == []
     assert "Evidence from the returns" not in _text(paper.agencies_part())
     table = next(
@@ -86,8 +87,8 @@ def test_publication_version_leaves_out_evidence_case_detail_and_suppresses(mini
     assert "c" in set(table.frame.astype(str).to_numpy().ravel())
 
 
-def test_details_carry_the_protective_marking_and_period(minimal_audit):
-    details = BoardPaper(minimal_audit).details()
+def test_details_carry_the_protective_marking_and_period(minimal_audit, tmp_path):
+    details = _paper(minimal_audit, tmp_path).details()
     assert details["protective_marking"] == "OFFICIAL-SENSITIVE"
     assert details["period"] == "1 January 2016 to 31 December 2016"
 
@@ -125,46 +126,48 @@ def _with(audit, **changes):
     return dataclasses.replace(audit, config=config, **changes)
 
 
-def test_a_publication_version_needs_a_disclosure_threshold(minimal_audit):
+def test_a_publication_version_needs_a_disclosure_threshold(minimal_audit, tmp_path):
     with pytest.raises(ValueError, match="needs disclosure_threshold"):
-        BoardPaper(minimal_audit, publication=True)
+        _paper(minimal_audit, tmp_path, publication=True)
 
 
-def test_publication_commentary_with_small_numbers_is_flagged_then_refused(minimal_audit):
+def test_publication_commentary_with_small_numbers_is_flagged_then_refused(minimal_audit, tmp_path):
     audit = _with(
         minimal_audit,
         config={"disclosure_threshold": 5},
         commentary="## Introduction\n2 cases were graded Good; three were not.\n",
     )
-    paper = BoardPaper(audit, publication=True)
+    paper = _paper(audit, tmp_path, publication=True)
     assert "Disclosure check" in _text(paper.introduction())
-    assert "Disclosure check" not in _text(BoardPaper(audit).introduction())
+    assert "Disclosure check" not in _text(_paper(audit, tmp_path).introduction())
     with pytest.raises(MissingCommentaryError, match=r"Introduction \(2, three\)"):
         paper.require_commentary()
 
 
-def test_publication_commentary_file_replaces_the_internal_one(minimal_audit):
+def test_publication_commentary_file_replaces_the_internal_one(minimal_audit, tmp_path):
     audit = _with(
         minimal_audit,
         config={"disclosure_threshold": 5},
         commentary="## Introduction\n2 cases.\n",
         publication_commentary="## Introduction\nA small number of cases.\n",
     )
-    text = _text(BoardPaper(audit, publication=True).introduction())
+    text = _text(_paper(audit, tmp_path, publication=True).introduction())
     assert "A small number of cases." in text and "Disclosure check" not in text
 
 
-def test_optional_commentary_sits_beside_its_chart_and_glossary_closes_the_paper(minimal_audit):
+def test_optional_commentary_sits_beside_its_chart_and_glossary_closes_the_paper(
+    minimal_audit, tmp_path
+):
     audit = _with(
         minimal_audit,
         commentary="## Overall gradings\nGrades were low.\n\n## Glossary\n- **MASH**: front door\n",
     )
-    paper = BoardPaper(audit)
+    paper = _paper(audit, tmp_path)
     blocks = paper.overall_grades()
     texts = [b.text for b in blocks if isinstance(b, Markdown)]
     assert texts.index("Grades were low.") < [isinstance(b, Chart) for b in blocks].index(True)
     assert _text(paper.parts()[-1]).startswith("## Glossary")
-    assert paper.glossary() and not BoardPaper(minimal_audit).glossary()
+    assert paper.glossary() and not _paper(minimal_audit, tmp_path).glossary()
 
 
 def test_unknown_commentary_headings_are_a_validation_warning(minimal_workspace):
@@ -192,15 +195,26 @@ def test_the_board_paper_notebook_shows_every_part_in_order():
     assert positions == sorted(positions)
 
 
-def test_show_files_charts_and_shows_the_saved_png_without_rendering_again(
-    minimal_audit, tmp_path, monkeypatch
-):
-    from audit_analysis.paper import figures, report
+def test_show_displays_the_saved_chart_with_its_alt_text(minimal_audit, tmp_path, monkeypatch):
+    import IPython.display
+
+    from audit_analysis.paper.blocks import show
 
     shown = []
-    monkeypatch.setattr(figures.PaperFigure, "display", lambda fig, png=None: shown.append(png))
-    report.show(BoardPaper(minimal_audit).referral_history(), tmp_path)
-    saved = sorted((tmp_path / "figures").glob("*.png"))
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **kw: shown.append((a, kw)))
+    paper = _paper(minimal_audit, tmp_path)
+    charts = [b for b in paper.referral_history() if isinstance(b, Chart)]
+    show(charts)
+    saved = sorted((tmp_path / "internal" / "figures").glob("referral*.png"))
+    assert [c.png for c in charts] == [
+        tmp_path / "internal" / "figures" / f"{n}.png"
+        for n in (
+            "referrals-before-per-case",
+            "referral-categories-before",
+            "referral-outcomes-during",
+        )
+    ]
     assert len(saved) == 3 and len(shown) == 3
-    assert sorted(shown) == sorted(p.read_bytes() for p in saved)
-    assert all((tmp_path / "figures" / f"{p.stem}.txt").read_text().strip() for p in saved)
+    for (_args, kwargs), chart in zip(shown, charts, strict=True):
+        assert kwargs["metadata"]["image/png"]["alt"] == chart.alt_text
+        assert chart.alt_text == (chart.png.with_suffix(".txt")).read_text().strip()

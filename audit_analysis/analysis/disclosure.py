@@ -41,6 +41,7 @@ def _secondary(
     values: Mapping[Hashable, float],
     hidden: set[Hashable],
     groups: Iterable[Sequence[Hashable]],
+    exempt: frozenset[Hashable] = frozenset(),
 ) -> set[Hashable]:
     hidden = set(hidden)
     groups = [list(g) for g in groups]
@@ -50,7 +51,9 @@ def _secondary(
         for group in groups:
             if sum(key in hidden for key in group) != 1:
                 continue
-            shown = [key for key in group if key not in hidden and values[key] > 0]
+            shown = [
+                key for key in group if key not in hidden and key not in exempt and values[key] > 0
+            ]
             if shown:
                 hidden.add(min(shown, key=lambda key: (values[key], group.index(key))))
                 changed = True
@@ -63,17 +66,20 @@ def suppressed_keys(
     groups: Iterable[Sequence[Hashable]] = (),
     *,
     hidden: Iterable[Hashable] = (),
+    exempt: Iterable[Hashable] = (),
 ) -> set[Hashable]:
     """Which of some named counts to hide, for a sentence or any set of related numbers.
 
     `groups` lists the sets of names whose sum the reader can see (for example the grades of
-    an agency's audits, whose sum is the number of audits). `hidden` starts from counts already
+    an agency's audits, whose sum is the number of audits). `exempt` counts are public anyway
+    and never chosen to hide. `hidden` starts from counts already
     hidden elsewhere (a table), so the text never shows what the table hides.
     """
     if threshold is None:
         return set()
-    primary = {key for key, n in values.items() if is_small(n, threshold)}
-    return _secondary(values, primary | set(hidden), groups)
+    exempt = frozenset(exempt)
+    primary = {key for key, n in values.items() if is_small(n, threshold) and key not in exempt}
+    return _secondary(values, primary | set(hidden), groups, exempt)
 
 
 def suppression_mask(

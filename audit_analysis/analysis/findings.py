@@ -17,7 +17,7 @@ exact ages or a few dates (the age range, the median gap between referrals) are 
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -105,12 +105,55 @@ def _grading_numbers(
     Beyond the table's cells the text states the number of audits (the grades add up to it)
     and the number of returns (audits plus the two statuses), so both join the groups.
     """
+    values = grading_values(row, scale)
     grades = list(scale.all_grades)
-    values: dict[Hashable, int] = {key: int(row[key]) for key in row.index}
-    values["audits"] = sum(values[g] for g in grades)
-    values["returns"] = values["audits"] + values[NOT_SUBMITTED] + values[NO_INVOLVEMENT]
     groups = [grades, ["audits", NOT_SUBMITTED, NO_INVOLVEMENT], [NOT_SUBMITTED, NO_INVOLVEMENT]]
     return values, _hide(values, threshold, groups, table_hidden)
+
+
+def grading_values(row: pd.Series, scale: GradeScale) -> dict[Hashable, int]:
+    """A row of overall_grade_distribution() with the two totals a paragraph states:
+    'audits' (the grade columns' sum) and 'returns' (audits plus the two statuses)."""
+    values: dict[Hashable, int] = {key: int(row[key]) for key in row.index}
+    values["audits"] = sum(values[g] for g in scale.all_grades)
+    values["returns"] = values["audits"] + values[NOT_SUBMITTED] + values[NO_INVOLVEMENT]
+    return values
+
+
+def agency_paragraph(
+    values: Mapping[Hashable, int], hidden: set[Hashable], scale: GradeScale
+) -> str:
+    """One agency's paragraph from grading_values() and the keys of them to hide."""
+    if values["returns"] == 0:
+        return "No audits were received."
+    return " ".join(_grading_block(values, hidden, scale))
+
+
+def audit_paragraph(
+    values: Mapping[Hashable, int],
+    hidden: set[Hashable],
+    scale: GradeScale,
+    without: Sequence[str],
+    responding: int,
+) -> str:
+    """The whole audit's paragraph from the 'All agencies' grading_values() and what to hide."""
+    returns = values["returns"]
+    if returns == 0:
+        return "No returns were recorded for this audit."
+    opening = (
+        f"{count_noun(returns, 'return', hidden='returns' in hidden)} "
+        f"{_were(returns, 'returns' in hidden)} expected from "
+        f"{count_noun(responding, 'agency', 'agencies')}."
+    )
+    sentences = [_sentence(opening), *_grading_block(values, hidden, scale)]
+    sentences.append(_good_or_better_sentence(values, hidden, scale))
+    if without:
+        names = join_words([escape_markdown(a) for a in without])
+        sentences.append(
+            f"{count_noun(len(without), 'agency', 'agencies')} in the audit made no returns: "
+            f"{names}."
+        )
+    return " ".join(s for s in sentences if s)
 
 
 def _grading_block(
@@ -203,9 +246,7 @@ def _agency_paragraph(
     values, hidden = _grading_numbers(
         table.loc[agency], _row_hidden(mask, agency), scale, threshold
     )
-    if values["returns"] == 0:
-        return "No audits were received."
-    return " ".join(_grading_block(values, hidden, scale))
+    return agency_paragraph(values, hidden, scale)
 
 
 def agency_findings(
@@ -257,28 +298,22 @@ def audit_findings(
     table_hidden = _row_hidden(mask, ALL_AGENCIES)
     values, hidden = _grading_numbers(table.loc[ALL_AGENCIES], table_hidden, scale, threshold)
     without = agencies_without_returns(gradings, agencies)
-    responding = len(agencies) - len(without)
-    returns = values["returns"]
-    if returns == 0:
-        return "No returns were recorded for this audit."
-    opening = (
-        f"{count_noun(returns, 'return', hidden='returns' in hidden)} "
-        f"{_were(returns, 'returns' in hidden)} expected from "
-        f"{count_noun(responding, 'agency', 'agencies')}."
-    )
-    sentences = [_sentence(opening), *_grading_block(values, hidden, scale)]
-    sentences.append(_good_or_better_sentence(values, hidden, scale))
-    if without:
-        names = join_words([escape_markdown(a) for a in without])
-        sentences.append(
-            f"{count_noun(len(without), 'agency', 'agencies')} in the audit made no returns: "
-            f"{names}."
-        )
-    return " ".join(s for s in sentences if s)
+    return audit_paragraph(values, hidden, scale, without, len(agencies) - len(without))
+
+
+Decide = Callable[[Mapping[Hashable, int], list[list[Hashable]]], set[Hashable]]
+"""Given a paragraph's numbers and the groups whose sums it publishes, which numbers to hide.
+
+The analysis stage passes one that reads the paper-wide decision (exhibits/ledger.py), so a
+sentence hides exactly what every table and chart showing the same count hides."""
 
 
 def referral_findings(
-    referrals: pd.DataFrame, case_ids: Iterable[object], *, threshold: int | None = None
+    referrals: pd.DataFrame,
+    case_ids: Iterable[object],
+    *,
+    threshold: int | None = None,
+    decide: Decide | None = None,
 ) -> str:
     """Appendix 1 in words: who had been referred before, what happened during the period.
 
@@ -314,7 +349,7 @@ def referral_findings(
         ["repeat", "once"],
         [("outcome", o) for o in outcomes.index],
     ]
-    hidden = _hide(values, threshold, groups)
+    hidden = decide(values, groups) if decide else _hide(values, threshold, groups)
 
     def number(key: Hashable) -> str:
         return _number(values[key], key in hidden)
@@ -379,6 +414,7 @@ def profile_findings(
     themes: Mapping[str, Sequence[str]] | None = None,
     threshold: int | None = None,
     top_themes: int = 3,
+    decide: Decide | None = None,
 ) -> str:
     """The sample in words: ages, gender, disability and the most frequent themes.
 
@@ -410,7 +446,7 @@ def profile_findings(
         [("disability", k) for k in disability.index],
         *[[("theme", t), ("without theme", t)] for t in named],
     ]
-    hidden = _hide(values, threshold, groups)
+    hidden = decide(values, groups) if decide else _hide(values, threshold, groups)
 
     def number(key: Hashable) -> str:
         return _number(values[key], key in hidden)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from audit_analysis.clean.tables import TABLES
 from audit_analysis.intake.config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
 from audit_analysis.intake.raw_tables import (
     CASES,
@@ -39,12 +40,12 @@ from audit_analysis.vocabulary import (
     suggest,
 )
 
-GRADINGS_COLUMNS = ["audit_id", "case_id", "agency", "status", "area", "grade"]
-RETURNS_COLUMNS = ["audit_id", "case_id", "agency", "status", "source"]
-EVIDENCE_COLUMNS = ["audit_id", "case_id", "agency", "area", "text"]
-CASES_COLUMNS = ["audit_id", "case_id", "age", "gender", "ethnicity", "disability", "issues"]
-REFERRALS_COLUMNS = ["audit_id", "case_id", "date", "referrer", "category", "outcome", "period"]
-RECOMMENDATIONS_COLUMNS = ["audit_id", "scope", "number", "text", "owner", "due", "status"]
+GRADINGS_COLUMNS = TABLES["gradings"].column_names
+RETURNS_COLUMNS = TABLES["returns"].column_names
+EVIDENCE_COLUMNS = TABLES["evidence"].column_names
+CASES_COLUMNS = TABLES["cases"].column_names
+REFERRALS_COLUMNS = TABLES["referrals"].column_names
+RECOMMENDATIONS_COLUMNS = TABLES["recommendations"].column_names
 
 DATE_FORMATS = "a date from 1990 to 2100, ISO (2016-03-05) or day-first (05/03/2016, 5 Mar 2016)"
 GENDERS = {
@@ -670,14 +671,7 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
     """Normalise and cross-check every table of a raw audit."""
     check = _Checker()
     check.problems.extend(raw.problems)
-    empty = {
-        "gradings": GRADINGS_COLUMNS,
-        "returns": RETURNS_COLUMNS,
-        "evidence": EVIDENCE_COLUMNS,
-        "cases": CASES_COLUMNS,
-        "referrals": REFERRALS_COLUMNS,
-        "recommendations": RECOMMENDATIONS_COLUMNS,
-    }
+    empty = {name: table.column_names for name, table in TABLES.items()}
     if raw.config is None:
         frames = {name: pd.DataFrame(columns=cols) for name, cols in empty.items()}
         return CleanAudit(

@@ -12,116 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from audit_analysis import __version__
-from audit_analysis.clean.cleaning import (
-    CASES_COLUMNS,
-    EVIDENCE_COLUMNS,
-    GRADINGS_COLUMNS,
-    RECOMMENDATIONS_COLUMNS,
-    REFERRALS_COLUMNS,
-    RETURNS_COLUMNS,
-    CleanAudit,
-)
+from audit_analysis.clean.cleaning import CleanAudit
+from audit_analysis.clean.tables import AGE, COUNT, DATE, TABLES, schemas
 from audit_analysis.intake.config import AuditConfig, parse_config
 from audit_analysis.intake.loading import file_hashes
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY, THEMES
 from audit_analysis.intake.themes import load_themes
 from audit_analysis.paths import AuditPaths, building
 from audit_analysis.problems import AuditDataError, errors_in, render_json, render_text
-from audit_analysis.vocabulary import STATUSES
 
 MANIFEST = "manifest.json"
 CONFIG_COPY = "audit.yaml"
 COMMENTARY_COPY = "commentary.md"
 REPORT_TEXT = "validation_report.txt"
 REPORT_JSON = "validation_report.json"
-TABLE_COLUMNS = {
-    "gradings": GRADINGS_COLUMNS,
-    "returns": RETURNS_COLUMNS,
-    "evidence": EVIDENCE_COLUMNS,
-    "cases": CASES_COLUMNS,
-    "referrals": REFERRALS_COLUMNS,
-    "recommendations": RECOMMENDATIONS_COLUMNS,
-}
-
-
-def _text(**kwargs) -> pa.Column:
-    return pa.Column(str, **kwargs)
-
-
-def schemas(config: AuditConfig) -> dict[str, pa.DataFrameSchema]:
-    """The processed tables' schemas for one audit (its grade scale, areas and agencies)."""
-    agencies = list(config.agency_names)
-    strict = {"strict": True, "ordered": True, "coerce": True}
-    key = {"nullable": False}
-    return {
-        "gradings": pa.DataFrameSchema(
-            {
-                "audit_id": _text(checks=pa.Check.eq(config.id)),
-                "case_id": _text(**key),
-                "agency": _text(checks=pa.Check.isin(agencies)),
-                "status": _text(checks=pa.Check.isin(STATUSES)),
-                "area": _text(checks=pa.Check.isin([a.key for a in config.areas_with_overall])),
-                "grade": _text(checks=pa.Check.isin(list(config.scale.all_grades))),
-            },
-            unique=["case_id", "agency", "area"],
-            **strict,
-        ),
-        "returns": pa.DataFrameSchema(
-            {
-                "audit_id": _text(checks=pa.Check.eq(config.id)),
-                "case_id": _text(**key),
-                "agency": _text(checks=pa.Check.isin(agencies)),
-                "status": _text(checks=pa.Check.isin(STATUSES)),
-                "source": _text(),
-            },
-            unique=["case_id", "agency"],
-            **strict,
-        ),
-        "evidence": pa.DataFrameSchema(
-            {c: _text() for c in EVIDENCE_COLUMNS},
-            **strict,
-        ),
-        "cases": pa.DataFrameSchema(
-            {
-                "audit_id": _text(),
-                "case_id": _text(unique=True),
-                "age": pa.Column("Int64", pa.Check.in_range(0, 25), nullable=True),
-                "gender": _text(checks=pa.Check.isin(["Male", "Female", "Other", "Not known"])),
-                "ethnicity": _text(),
-                "disability": _text(checks=pa.Check.isin(["Yes", "No", "Not known"])),
-                "issues": _text(),
-            },
-            **strict,
-        ),
-        "referrals": pa.DataFrameSchema(
-            {
-                "audit_id": _text(),
-                "case_id": _text(),
-                "date": pa.Column("datetime64[ns]"),
-                "referrer": _text(),
-                "category": _text(),
-                "outcome": _text(),
-                "period": _text(checks=pa.Check.isin(["before", "during", "after"])),
-            },
-            **strict,
-        ),
-        "recommendations": pa.DataFrameSchema(
-            {
-                "audit_id": _text(),
-                "scope": _text(),
-                "number": pa.Column("int64", pa.Check.ge(1)),
-                "text": _text(),
-                "owner": _text(),
-                "due": _text(),
-                "status": _text(),
-            },
-            unique=["scope", "number"],
-            **strict,
-        ),
-    }
+TABLE_COLUMNS = {name: table.column_names for name, table in TABLES.items()}
 
 
 _FORMULA_START = ("=", "+", "@", "\t", "\r")
@@ -170,8 +77,9 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
         for name, frame in clean.tables().items():
             valid = checks[name].validate(frame, lazy=True)
             out = _defuse_formulas(valid)
-            if name == "referrals":
-                out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+            for column in TABLES[name].columns:
+                if column.kind == DATE:
+                    out[column.name] = out[column.name].dt.strftime("%Y-%m-%d")
             out.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
         (staging / CONFIG_COPY).write_bytes((paths.raw / CONFIG_COPY).read_bytes())
         (staging / COMMENTARY_COPY).write_text(clean.commentary, encoding="utf-8")
@@ -212,12 +120,13 @@ def read_processed(paths: AuditPaths) -> ProcessedAudit:
     frames = {}
     for name in TABLE_COLUMNS:
         frame = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
-        if name == "cases":
-            frame["age"] = pd.to_numeric(frame["age"]).astype("Int64")
-        if name == "referrals":
-            frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
-        if name == "recommendations":
-            frame["number"] = frame["number"].astype("int64")
+        for column in TABLES[name].columns:
+            if column.kind == AGE:
+                frame[column.name] = pd.to_numeric(frame[column.name]).astype("Int64")
+            elif column.kind == DATE:
+                frame[column.name] = pd.to_datetime(frame[column.name], format="%Y-%m-%d")
+            elif column.kind == COUNT:
+                frame[column.name] = frame[column.name].astype("int64")
         frames[name] = checks[name].validate(frame, lazy=True)
     return ProcessedAudit(
         config=config,

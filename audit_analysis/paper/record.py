@@ -2,10 +2,10 @@
 
 A renderer needs three kinds of block: Markdown text, a table (its frame, caption, note and
 whether its values are shares) and a picture (a PNG and its alt text). Notebook 04 records the
-paper's blocks in that form as it shows them, beside the PNGs it already saves under
-figures/, so the Word paper is rendered from files after the kernel has gone. Tables are kept
-in the JSON, values exactly as computed: the CSVs under tables/ are written for people (and
-may be defused for spreadsheets), so they are not read back.
+paper's blocks in that form as it shows them (the commentary, the sentences, each exhibit's
+display table, its chart's PNG under figures/), so the Word paper is rendered from files after
+the kernel has gone. Display tables are kept in the JSON, values as shown: the exhibit CSVs
+under tables/ are tidy and written for people (formulae defused), so they are not read back.
 """
 
 from __future__ import annotations
@@ -111,11 +111,19 @@ def _block_json(block: Block, output_dir: Path) -> dict:
         return {
             "kind": "picture",
             "name": block.name,
-            "png": Path(block.png).resolve().relative_to(output_dir.resolve()).as_posix(),
+            "png": _relative(Path(block.png), output_dir),
             "alt_text": block.alt_text,
             "caption": block.caption,
         }
     raise TypeError(f"not a paper block: {block!r}")
+
+
+def _relative(path: Path, output_dir: Path) -> str:
+    """The PNG's path under the outputs folder (which is renamed after a run), else absolute."""
+    try:
+        return path.resolve().relative_to(output_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
 
 
 def _block_from_json(item: dict, output_dir: Path) -> Block:

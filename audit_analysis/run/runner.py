@@ -265,10 +265,10 @@ def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None
     """What would stop the paper (missing commentary in a final one, no disclosure threshold
     for a publication) fails at once, not after the notebooks have run."""
     from audit_analysis.intake.commentary import MissingCommentaryError
-    from audit_analysis.paper.report import open_paper
+    from audit_analysis.paper.report import check_paper_inputs
 
     try:
-        open_paper(
+        check_paper_inputs(
             audit_id, str(workspace.root), publication=options.publication, final=options.final
         )
     except (MissingCommentaryError, ValueError) as exc:

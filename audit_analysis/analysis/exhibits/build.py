@@ -1,0 +1,48 @@
+"""The analysis stage: every exhibit of an audit's paper, computed once, disclosure decided once."""
+
+from __future__ import annotations
+
+from audit_analysis.analysis.exhibits import detail, grading, sample
+from audit_analysis.analysis.exhibits.context import Context
+from audit_analysis.analysis.exhibits.model import Exhibits
+from audit_analysis.clean.processed import ProcessedAudit
+
+PUBLISHED = (
+    sample.facts,
+    sample.case_profile,
+    sample.issue_themes,
+    grading.returns,
+    grading.graded_share,
+    grading.overall_grades,
+    grading.area_grades,
+    grading.good_or_better,
+    grading.agencies,
+    sample.recommendations,
+    sample.referral_history,
+)
+"""Builders of the exhibits every version of the paper carries."""
+
+INTERNAL_ONLY = (
+    grading.case_grid,
+    sample.case_outlines,
+    detail.grading_detail,
+    detail.referral_detail,
+)
+"""Case-level exhibits and working detail: never built for a publication version."""
+
+
+def build_exhibits(audit: ProcessedAudit, *, publication: bool = False) -> Exhibits:
+    """All exhibits of an audit, with one paper-wide decision about which counts to hide."""
+    ctx = Context(audit, publication=publication)
+    builders = PUBLISHED if publication else (*PUBLISHED, *INTERNAL_ONLY)
+    finishers = [build(ctx) for build in builders]
+    hidden = ctx.ledger.hidden(ctx.threshold)
+    exhibits = Exhibits(
+        [exhibit for finish in finishers for exhibit in finish(hidden)],
+        publication=publication,
+        threshold=ctx.threshold,
+    )
+    clashes = exhibits.inconsistently_hidden()
+    if clashes:
+        raise AssertionError(f"quantities hidden in one exhibit and shown in another: {clashes}")
+    return exhibits

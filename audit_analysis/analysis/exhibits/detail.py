@@ -1,0 +1,84 @@
+"""The auditor's working detail behind the paper (notebooks 02 and 03; internal version only)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from audit_analysis.analysis import grading, profile, referrals
+from audit_analysis.analysis.exhibits.context import Context, Finish
+from audit_analysis.analysis.exhibits.model import COUNT, SHARE, TEXT, Exhibit
+
+
+def _plain(
+    ctx: Context, id: str, part: str, title: str, table: pd.DataFrame, kind: str = COUNT
+) -> Exhibit:
+    if isinstance(table.index, pd.MultiIndex):
+        names = " / ".join(str(n) for n in table.index.names)
+        table = table.set_axis(pd.Index([" / ".join(map(str, i)) for i in table.index], name=names))
+    blank = ctx.no_keys(table)
+    return Exhibit(
+        id=id,
+        part=part,
+        title=title,
+        table=table,
+        hidden=blank.astype(bool) & False,
+        quantities=blank,
+        kind=kind,
+        caption=title,
+    )
+
+
+def grading_detail(ctx: Context) -> Finish:
+    gradings, areas, scale = ctx.audit.gradings, ctx.areas, ctx.scale
+    tables = [
+        (
+            "good-or-better-share",
+            "Share of graded returns at Good or better",
+            grading.good_or_better_share(gradings, ctx.agencies, areas, scale),
+            SHARE,
+        ),
+        (
+            "graded-counts",
+            "Returns carrying a grade, by agency and key area",
+            grading.graded_counts(gradings, ctx.agencies, areas, scale),
+            COUNT,
+        ),
+        (
+            "agency-area-grades",
+            "Grades by agency and key area",
+            grading.agency_area_grade_matrix(gradings, ctx.agencies, areas, scale),
+            COUNT,
+        ),
+    ]
+    return lambda _hidden: [_plain(ctx, i, "grading_detail", t, f, k) for i, t, f, k in tables]
+
+
+def referral_detail(ctx: Context) -> Finish:
+    refs, cases = ctx.audit.referrals, ctx.audit.cases
+    tables = [
+        (
+            "referrals-by-period",
+            "Referrals per case, by audit period",
+            referrals.referrals_by_period(refs, ctx.case_ids),
+            COUNT,
+        ),
+        (
+            "re-referrals",
+            "Cases referred twice or more during the period",
+            referrals.re_referrals(refs),
+            COUNT,
+        ),
+        (
+            "referral-intervals",
+            "Days between consecutive referrals, per case",
+            referrals.referral_interval_summary(refs),
+            COUNT,
+        ),
+        (
+            "unmatched-issues",
+            "Outline issues not matched to a theme",
+            profile.unmatched_issues(cases, ctx.themes).set_index("case_id"),
+            TEXT,
+        ),
+    ]
+    return lambda _hidden: [_plain(ctx, i, "referral_detail", t, f, k) for i, t, f, k in tables]

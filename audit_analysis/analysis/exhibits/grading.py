@@ -1,0 +1,381 @@
+"""Exhibits of the returns and the grades: returns, overall and key-area grades, each agency."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from audit_analysis.analysis import disclosure, findings, grading
+from audit_analysis.analysis.exhibits.context import Context, Finish
+from audit_analysis.analysis.exhibits.model import (
+    SHARE,
+    TEXT,
+    ChartSpec,
+    Exhibit,
+    keys_frame,
+    quantity,
+)
+from audit_analysis.vocabulary import OVERALL, STATUS_LABELS, STATUSES, slug
+
+OVERALL_AREA = OVERALL.key
+RECEIVED = "received"  # submitted or incomplete: a return that is an audit
+
+
+def _agency(row: object) -> str | None:
+    return None if row == grading.ALL_AGENCIES else str(row)
+
+
+def received_key(agency: str | None = None) -> str:
+    return quantity("returns", agency=agency, status=RECEIVED)
+
+
+def returns_key(agency: str | None = None) -> str:
+    return quantity("returns", agency=agency)
+
+
+def grade_key(agency: str | None, area: str, grade: str) -> str:
+    return quantity("audits", agency=agency, area=area, grade=grade)
+
+
+def _status_key(agency: str | None, status: str) -> str:
+    return quantity("returns", agency=agency, status=status)
+
+
+def _record_return_totals(ctx: Context, table: pd.DataFrame) -> None:
+    """Each agency's returns and audits (received), and the sums that tie them to statuses."""
+    ledger = ctx.ledger
+    for row in table.index:
+        agency = _agency(row)
+        statuses = {s: int(table.loc[row, s]) for s in STATUSES}
+        ledger.add(returns_key(agency), sum(statuses.values()))
+        ledger.add(received_key(agency), statuses["submitted"] + statuses["incomplete"])
+        for status, n in statuses.items():
+            ledger.add(_status_key(agency, status), n)
+        ledger.relate(returns_key(agency), [_status_key(agency, s) for s in STATUSES])
+        ledger.relate(
+            received_key(agency), [_status_key(agency, s) for s in ("submitted", "incomplete")]
+        )
+        ledger.relate(
+            returns_key(agency),
+            [
+                received_key(agency),
+                *(_status_key(agency, s) for s in ("not_submitted", "no_involvement")),
+            ],
+        )
+    agencies = [r for r in table.index if _agency(r) is not None]
+    for key in (returns_key, received_key, *(lambda a, s=s: _status_key(a, s) for s in STATUSES)):
+        ledger.relate(key(None), [key(str(a)) for a in agencies])
+
+
+def returns(ctx: Context) -> Finish:
+    """Returns expected and received per agency (methodology), with the returns chart."""
+    rates = grading.return_rates(ctx.audit.returns, ctx.agencies, totals=True)
+    table = rates[["expected", *STATUSES]].astype("int64")
+    _record_return_totals(ctx, table)
+    keys = keys_frame(
+        table,
+        lambda r, c: returns_key(_agency(r)) if c == "expected" else _status_key(_agency(r), c),
+    )
+    table = table.rename(columns={"expected": "Returns expected", **STATUS_LABELS})
+    keys.columns = table.columns
+    table.columns.name = "status"
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        mask = ctx.mask(keys, hidden)
+        n_text = ctx.n_text(returns_key(), "return", hidden)
+        return [
+            Exhibit(
+                id="returns",
+                part="methodology",
+                title="Audits returned by each agency",
+                table=table,
+                hidden=mask,
+                quantities=keys,
+                caption=(
+                    f"Returns per agency, by status ({n_text}, including returns where the "
+                    "agency had no involvement)"
+                ),
+                n=ctx.ledger.values[returns_key()],
+                n_text=n_text,
+                note=ctx.note_for(mask),
+                chart=ChartSpec("returns"),
+            )
+        ]
+
+    return finish
+
+
+def _grade_keys(table: pd.DataFrame, ctx: Context, area_of_row=None, agency=None) -> pd.DataFrame:
+    grades = set(ctx.scale.all_grades)
+
+    def key(row: object, column: object) -> str:
+        if area_of_row is None:  # rows are agencies, the overall grading
+            who, area = _agency(row), OVERALL_AREA
+        else:
+            who, area = agency, area_of_row[row]
+        if column in grades:
+            return grade_key(who, area, str(column))
+        status = {
+            grading.OF_WHICH_INCOMPLETE: "incomplete",
+            grading.NOT_SUBMITTED: "not_submitted",
+            grading.NO_INVOLVEMENT: "no_involvement",
+        }[str(column)]
+        return _status_key(who, status)
+
+    return keys_frame(table, key)
+
+
+def _relate_rows_to_received(ctx: Context, keys: pd.DataFrame, agency_of_row) -> None:
+    grades = list(ctx.scale.all_grades)
+    for row in keys.index:
+        ctx.ledger.relate(received_key(agency_of_row(row)), [keys.loc[row, g] for g in grades])
+
+
+def overall_grades(ctx: Context) -> Finish:
+    """Overall grades by agency: the table, the chart, and the audit's paragraph."""
+    table = grading.overall_grade_distribution(
+        ctx.audit.gradings, ctx.agencies, ctx.scale, totals=True
+    )
+    table.columns.name = "grade or status"
+    keys = _grade_keys(table, ctx)
+    ctx.record(table, keys)
+    _relate_rows_to_received(ctx, keys, _agency)
+    for column in table.columns:
+        ctx.ledger.relate(
+            keys.loc[grading.ALL_AGENCIES, column],
+            [keys.loc[a, column] for a in table.index if _agency(a) is not None],
+        )
+    all_values = findings.grading_values(table.loc[grading.ALL_AGENCIES], ctx.scale)
+    without = grading.agencies_without_returns(ctx.audit.gradings, ctx.agencies)
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        mask = ctx.mask(keys, hidden)
+        n_text = ctx.n_text(received_key(), "audit", hidden)
+        row_hidden = _paragraph_hidden(mask.loc[grading.ALL_AGENCIES], None, hidden)
+        sentence = findings.audit_paragraph(
+            all_values, row_hidden, ctx.scale, without, len(ctx.agencies) - len(without)
+        )
+        return [
+            Exhibit(
+                id="overall-grades",
+                part="overall_grades",
+                title="Overall grade given by each agency",
+                table=table,
+                hidden=mask,
+                quantities=keys,
+                caption=f"Overall grades by agency ({n_text})",
+                sentences=(sentence,),
+                n=ctx.ledger.values[received_key()],
+                n_text=n_text,
+                note=ctx.note_for(mask),
+                chart=ChartSpec("overall-grades", {"scale": ctx.scale.key}),
+            )
+        ]
+
+    return finish
+
+
+def _paragraph_hidden(mask_row: pd.Series, agency: str | None, hidden: set[str]) -> set:
+    """The keys of grading_values() to hide, read from the paper-wide decision."""
+    out = {column for column, is_hidden in mask_row.items() if is_hidden}
+    if received_key(agency) in hidden:
+        out.add("audits")
+    if returns_key(agency) in hidden:
+        out.add("returns")
+    return out
+
+
+def _area_keys(ctx: Context) -> dict[str, str]:
+    return {a.label: a.key for a in (*ctx.areas, OVERALL)}
+
+
+def area_grades(ctx: Context) -> Finish:
+    """Grades by key area, all agencies together."""
+    table = grading.area_grade_distribution(ctx.audit.gradings, ctx.areas, ctx.scale)
+    keys = _grade_keys(table, ctx, area_of_row=_area_keys(ctx), agency=None)
+    ctx.record(table, keys)
+    _relate_rows_to_received(ctx, keys, lambda _row: None)
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        mask = ctx.mask(keys, hidden)
+        return [
+            Exhibit(
+                id="area-grades",
+                part="overall_grades",
+                title="Grades for each key area of practice",
+                table=table,
+                hidden=mask,
+                quantities=keys,
+                caption="Grades by key area, all agencies",
+                n=ctx.ledger.values[received_key()],
+                n_text=ctx.n_text(received_key(), "audit", hidden),
+                note=ctx.note_for(mask),
+                chart=ChartSpec(
+                    "area-grades",
+                    {"scale": ctx.scale.key, "areas": [[a.key, a.label] for a in ctx.areas]},
+                ),
+            )
+        ]
+
+    return finish
+
+
+def agencies(ctx: Context) -> Finish:
+    """Each agency with returns: its paragraph and its grades by key area."""
+    overall = grading.overall_grade_distribution(
+        ctx.audit.gradings, ctx.agencies, ctx.scale, include_agencies_without_returns=True
+    )
+    overall_keys = _grade_keys(overall, ctx)
+    area_of_row = _area_keys(ctx)
+    tables = {}
+    for agency in ctx.agencies_with_returns:
+        table = grading.area_grade_distribution(
+            ctx.audit.gradings, ctx.areas, ctx.scale, agency=agency
+        )
+        keys = _grade_keys(table, ctx, area_of_row=area_of_row, agency=agency)
+        ctx.record(table, keys)
+        _relate_rows_to_received(ctx, keys, lambda _row, a=agency: a)
+        tables[agency] = (table, keys)
+    grades = list(ctx.scale.all_grades)
+    for area in area_of_row.values():
+        for grade in grades:
+            ctx.ledger.relate(
+                grade_key(None, area, grade),
+                [grade_key(a, area, grade) for a in ctx.agencies_with_returns],
+            )
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        out = []
+        overall_mask = ctx.mask(overall_keys, hidden)
+        for agency, (table, keys) in tables.items():
+            mask = ctx.mask(keys, hidden)
+            values = findings.grading_values(overall.loc[agency], ctx.scale)
+            sentence = findings.agency_paragraph(
+                values, _paragraph_hidden(overall_mask.loc[agency], agency, hidden), ctx.scale
+            )
+            n = ctx.ledger.values[received_key(agency)]
+            n_text = ctx.n_text(received_key(agency), "audit", hidden)
+            out.append(
+                Exhibit(
+                    id=f"areas-{slug(agency)}",
+                    part=f"agency:{agency}",
+                    title=f"{agency}: grades by key area",
+                    table=table,
+                    hidden=mask,
+                    quantities=keys,
+                    caption=f"{agency}: grades by key area ({n_text})",
+                    sentences=(sentence,),
+                    n=n,
+                    n_text=n_text,
+                    note=ctx.note_for(mask),
+                    show_table=n > 0,
+                )
+            )
+        return out
+
+    return finish
+
+
+def _row_grade_cells_hidden(ctx: Context, index, columns, hidden: set[str]) -> pd.DataFrame:
+    """Per agency × area: is any grade count behind the cell hidden in the paper?"""
+    area_of_label = _area_keys(ctx)
+    data = [
+        [
+            any(
+                grade_key(str(a), area_of_label.get(str(c), str(c)), g) in hidden
+                for g in ctx.scale.all_grades
+            )
+            for c in columns
+        ]
+        for a in index
+    ]
+    return pd.DataFrame(data, index=index, columns=columns)
+
+
+def graded_share(ctx: Context) -> Finish:
+    """Share of returns carrying a grade, by agency and key area (methodology)."""
+    gradings = ctx.audit.gradings
+    table = grading.graded_share(gradings, ctx.agencies, ctx.areas, ctx.scale)
+    small = grading.graded_share_mask(gradings, ctx.agencies, ctx.areas, ctx.scale, ctx.threshold)
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        mask = small | _row_grade_cells_hidden(ctx, table.index, table.columns, hidden)
+        mask &= table.notna()
+        return [
+            Exhibit(
+                id="graded-share",
+                part="methodology",
+                title="Share of returns carrying a grade",
+                table=table,
+                hidden=mask,
+                quantities=ctx.no_keys(table),
+                kind=SHARE,
+                caption=(
+                    "Share of returns (submitted or incomplete) carrying a grade, by agency and "
+                    "key area; – where the agency returned no audit"
+                ),
+                note=ctx.note_for(mask),
+            )
+        ]
+
+    return finish
+
+
+def good_or_better(ctx: Context) -> Finish:
+    """The heatmap of the share of graded audits at Good or better, by agency and key area."""
+    gradings = ctx.audit.gradings
+    share = grading.good_or_better_share(gradings, ctx.agencies, ctx.areas, ctx.scale)
+    counts = grading.graded_counts(gradings, ctx.agencies, ctx.areas, ctx.scale)
+    small = grading.good_or_better_share_mask(
+        gradings, ctx.agencies, ctx.areas, ctx.scale, ctx.threshold
+    )
+    if ctx.threshold is not None:
+        good = grading.good_or_better_counts(gradings, ctx.agencies, ctx.areas, ctx.scale)
+        small |= disclosure.share_mask([good, counts - good, counts], ctx.threshold)
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        mask = (
+            small | _row_grade_cells_hidden(ctx, share.index, share.columns, hidden)
+        ) & share.notna()
+        audits_hidden = received_key() in hidden
+        return [
+            Exhibit(
+                id="good-or-better-heatmap",
+                part="overall_grades",
+                title=f"Audits rated {ctx.scale.good_or_better[-1]} or better, by agency and key area",
+                table=share,
+                hidden=mask,
+                quantities=ctx.no_keys(share),
+                kind=SHARE,
+                detail=counts,
+                n=None if audits_hidden else ctx.ledger.values[received_key()],
+                chart=ChartSpec(
+                    "share-heatmap",
+                    {"scale": ctx.scale.key, "areas": [[a.key, a.label] for a in ctx.areas]},
+                ),
+                show_table=False,
+            )
+        ]
+
+    return finish
+
+
+def case_grid(ctx: Context) -> Finish:
+    """Which agencies knew each child, and how each graded its work (internal version only)."""
+    grid = grading.case_agency_grid(ctx.audit.gradings, ctx.agencies, case_ids=ctx.case_ids)
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        return [
+            Exhibit(
+                id="case-agency-grid",
+                part="coherence",
+                title="Overall grade by case and agency",
+                table=grid,
+                hidden=ctx.mask(ctx.no_keys(grid), hidden),
+                quantities=ctx.no_keys(grid),
+                kind=TEXT,
+                chart=ChartSpec("case-grid", {"scale": ctx.scale.key}),
+                show_table=False,
+            )
+        ]
+
+    return finish

@@ -1,0 +1,332 @@
+"""Exhibits of the sample and its referral histories: who the children were, what happened before."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+
+import pandas as pd
+
+from audit_analysis.analysis import findings, grading, profile, referrals
+from audit_analysis.analysis.exhibits.context import Context, Finish
+from audit_analysis.analysis.exhibits.model import TEXT, ChartSpec, Exhibit, keys_frame, quantity
+from audit_analysis.intake.config import MULTI_AGENCY
+
+CASES = quantity("cases")
+AGENCIES = quantity("agencies")
+AGENCIES_RETURNING = quantity("agencies", returned="yes")
+
+
+def facts(ctx: Context) -> Finish:
+    """The introduction's facts: cases audited, agencies taking part and those that returned audits.
+
+    Public anyway (the sample size and the partnership's agencies), so never hidden."""
+    rates = grading.return_rates(ctx.audit.returns, ctx.agencies)
+    returning = int(((rates["submitted"] + rates["incomplete"]) > 0).sum())
+    table = pd.DataFrame(
+        {"value": [len(ctx.case_ids), len(ctx.agencies), returning]},
+        index=pd.Index(
+            ["Cases audited", "Agencies taking part", "Agencies that submitted audits"], name="fact"
+        ),
+    )
+    keys = keys_frame(
+        table,
+        lambda r, _c: {
+            "Cases audited": CASES,
+            "Agencies taking part": AGENCIES,
+            "Agencies that submitted audits": AGENCIES_RETURNING,
+        }[r],
+    )
+    ctx.record(table, keys, protect=False)
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        return [
+            Exhibit(
+                id="audit-facts",
+                part="introduction",
+                title="The audit in numbers",
+                table=table,
+                hidden=ctx.mask(keys, hidden),
+                quantities=keys,
+                show_table=False,
+            )
+        ]
+
+    return finish
+
+
+def _recording_decide(ctx: Context, key_of: Callable[[Hashable], str], protect=lambda k: True):
+    """A findings `decide` hook that records a paragraph's numbers and sums in the ledger."""
+
+    def decide(values: Mapping[Hashable, int], groups: list[list[Hashable]]) -> set[Hashable]:
+        for local, n in values.items():
+            ctx.ledger.add(key_of(local), n, protect=protect(local))
+        for group in groups:
+            _relate_group(ctx, [key_of(k) for k in group])
+        return set()
+
+    return decide
+
+
+def _relate_group(ctx: Context, keys: list[str]) -> None:
+    """A findings group is a set of counts whose sum is published: record the sum as a count."""
+    total = "sum(" + ",".join(sorted(keys)) + ")"
+    ctx.ledger.add(total, sum(ctx.ledger.values[k] for k in keys), protect=False)
+    ctx.ledger.relate(total, keys)
+
+
+def _reading_decide(key_of: Callable[[Hashable], str], hidden: set[str]):
+    return lambda values, _groups: {k for k in values if key_of(k) in hidden}
+
+
+def _profile_key(local: Hashable) -> str:
+    kind, value = local
+    if kind == "without theme":
+        return quantity("cases", theme_absent=value)
+    characteristic = {
+        "age": "Age band",
+        "gender": "Gender",
+        "disability": "Disability",
+        "theme": None,
+    }[kind]
+    if characteristic is None:
+        return quantity("cases", theme=value)
+    return quantity("cases", characteristic=characteristic, category=value)
+
+
+def case_profile(ctx: Context) -> Finish:
+    """The sample at a glance (age band, gender, disability, ethnicity) and the paragraph on it."""
+    cases, themes = ctx.audit.cases, ctx.themes
+    table = profile.case_profile(cases)
+    table.index = pd.Index([f"{c}: {v}" for c, v in table.index], name="characteristic")
+    flat_keys = [
+        quantity("cases", characteristic=c, category=v)
+        for c, v in profile.case_profile(cases).index
+    ]
+    keys = keys_frame(table, lambda r, _c: flat_keys[list(table.index).index(r)])
+    ctx.record(table, keys)
+    ctx.ledger.add(CASES, len(ctx.case_ids), protect=False)
+    for characteristic in dict.fromkeys(c for c, _ in profile.case_profile(cases).index):
+        parts = [
+            k
+            for k in flat_keys
+            if f"characteristic={characteristic}|" in k
+            or k.endswith(f"characteristic={characteristic}")
+        ]
+        ctx.ledger.relate(CASES, parts)
+    findings.profile_findings(
+        cases, themes=themes, threshold=ctx.threshold, decide=_recording_decide(ctx, _profile_key)
+    )
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        mask = ctx.mask(keys, hidden)
+        sentence = findings.profile_findings(
+            cases,
+            themes=themes,
+            threshold=ctx.threshold,
+            decide=_reading_decide(_profile_key, hidden),
+        )
+        return [
+            Exhibit(
+                id="case-profile",
+                part="audit_sample",
+                title="The children in the audit sample",
+                table=table,
+                hidden=mask,
+                quantities=keys,
+                sentences=(sentence,),
+                n=len(ctx.case_ids),
+                n_text=ctx.n_text(CASES, "child", hidden, "children"),
+                note=ctx.note_for(mask),
+                chart=ChartSpec("case-profile", {"n_children": len(ctx.case_ids)}),
+                show_table=False,
+            )
+        ]
+
+    return finish
+
+
+def issue_themes(ctx: Context) -> Finish:
+    """Cases per outline-issue theme (a case can fall in several)."""
+    table = profile.theme_counts(ctx.audit.cases, ctx.themes)[["cases"]]
+    keys = keys_frame(table, lambda r, _c: quantity("cases", theme=r))
+    ctx.record(table, keys)
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        mask = ctx.mask(keys, hidden)
+        return [
+            Exhibit(
+                id="issue-themes",
+                part="audit_sample",
+                title="Issues in the case outlines",
+                table=table,
+                hidden=mask,
+                quantities=keys,
+                n=len(ctx.case_ids),
+                n_text=ctx.n_text(CASES, "case", hidden),
+                note=ctx.note_for(mask),
+                chart=ChartSpec("themes", {"n_cases": len(ctx.case_ids)}),
+                show_table=False,
+            )
+        ]
+
+    return finish
+
+
+def _referral_key(local: Hashable) -> str:
+    if isinstance(local, tuple):
+        return quantity("referrals", period="during", outcome=local[1])
+    return {
+        "children": CASES,
+        "before": quantity("referrals", period="before"),
+        "during": quantity("referrals", period="during"),
+    }.get(local) or quantity("cases", referrals=local)
+
+
+def _counts_exhibit(
+    ctx, id, title, table, key, total_key, n_noun, chart_kind, options=None, caption=""
+):
+    keys = keys_frame(table, lambda r, _c: key(r))
+    ctx.record(table, keys)
+    total = int(table.iloc[:, 0].sum())
+    ctx.ledger.add(total_key, total)
+    ctx.ledger.relate(total_key, list(keys.iloc[:, 0]))
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        mask = ctx.mask(keys, hidden)
+        return [
+            Exhibit(
+                id=id,
+                part="referral_history",
+                title=title,
+                table=table,
+                hidden=mask,
+                quantities=keys,
+                caption=caption,
+                n=total,
+                n_text=ctx.n_text(total_key, n_noun, hidden),
+                note=ctx.note_for(mask),
+                chart=ChartSpec(chart_kind, options or {}),
+                show_table=False,
+            )
+        ]
+
+    return finish
+
+
+def referral_history(ctx: Context) -> Finish:
+    """Appendix 1: referrals per case before the period, their categories, outcomes during it."""
+    refs = ctx.audit.referrals
+    before, during = quantity("referrals", period="before"), quantity("referrals", period="during")
+    finishers = [
+        _counts_exhibit(
+            ctx,
+            "referrals-before-per-case",
+            "Referrals received before the audit period, by case",
+            referrals.referrals_per_case(refs, ctx.case_ids, period="before"),
+            lambda case: quantity("referrals", case=case, period="before"),
+            before,
+            "referral",
+            "referrals-per-case",
+        ),
+        _counts_exhibit(
+            ctx,
+            "referral-categories-before",
+            "Categories of referrals received before the audit period",
+            referrals.referral_categories(refs, period="before"),
+            lambda c: quantity("referrals", period="before", category=c),
+            before,
+            "referral",
+            "referral-categories",
+        ),
+        _counts_exhibit(
+            ctx,
+            "referral-outcomes-during",
+            "Outcomes of all referrals made during the audit period",
+            referrals.referral_outcomes(refs, period="during"),
+            lambda o: quantity("referrals", period="during", outcome=o),
+            during,
+            "referral",
+            "referral-outcomes",
+        ),
+    ]
+    findings.referral_findings(
+        refs,
+        ctx.case_ids,
+        threshold=ctx.threshold,
+        decide=_recording_decide(ctx, _referral_key, protect=lambda k: k != "children"),
+    )
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        exhibits = [e for f in finishers for e in f(hidden)]
+        sentence = findings.referral_findings(
+            refs,
+            ctx.case_ids,
+            threshold=ctx.threshold,
+            decide=_reading_decide(_referral_key, hidden),
+        )
+        first = exhibits[0]
+        exhibits[0] = Exhibit(**{**first.__dict__, "sentences": (sentence,)})
+        return exhibits
+
+    return finish
+
+
+def recommendations(ctx: Context) -> Finish:
+    """Recommendations per scope; about agencies, not children, so never hidden."""
+    recs = ctx.audit.recommendations
+    table = profile.recommendations_by_scope(recs, ctx.agencies)
+    table.index = table.index.map(lambda s: "Multi-agency" if s == MULTI_AGENCY else s)
+    keys = keys_frame(table, lambda r, _c: quantity("recommendations", scope=r))
+    ctx.record(table, keys, protect=False)
+    total = quantity("recommendations")
+    ctx.ledger.add(total, len(recs), protect=False)
+    ctx.ledger.relate(total, list(keys.iloc[:, 0]))
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        if recs.empty:
+            return []
+        n_text = ctx.n_text(total, "recommendation", hidden)
+        return [
+            Exhibit(
+                id="recommendations-by-scope",
+                part="recommendations",
+                title="Recommendations by scope",
+                table=table,
+                hidden=ctx.mask(keys, hidden),
+                quantities=keys,
+                caption=f"Recommendations ({n_text})",
+                n=len(recs),
+                n_text=n_text,
+            )
+        ]
+
+    return finish
+
+
+def case_outlines(ctx: Context) -> Finish:
+    """Appendix 2: each sampled case's age, gender and outline issues (internal version only)."""
+    cases = ctx.audit.cases
+    table = pd.DataFrame(
+        {
+            "Age": cases["age"].astype("string").fillna("not known").to_numpy(),
+            "Gender": cases["gender"].to_numpy(),
+            "Outline issues": cases["issues"].to_numpy(),
+        },
+        index=pd.Index(cases["case_id"].astype(str), name="Case"),
+    )
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        return [
+            Exhibit(
+                id="case-outlines",
+                part="case_outlines",
+                title="Case outlines",
+                table=table,
+                hidden=ctx.mask(ctx.no_keys(table), hidden),
+                quantities=ctx.no_keys(table),
+                kind=TEXT,
+                caption=f"The {findings.count_noun(len(cases), 'case')} sampled",
+            )
+        ]
+
+    return finish
