@@ -293,6 +293,21 @@ def test_run_refuses_a_missing_template_as_a_usage_error(minimal_workspace, tmp_
     assert err == f"audit-analysis: error: Word template {missing}: no such file\n"
 
 
+def test_run_passes_a_valid_template_to_the_runner(minimal_workspace, template, monkeypatch):
+    from audit_analysis.run import runner
+
+    seen = {}
+
+    def fake_run_audits(workspace, audit_ids, **options):
+        seen.update(options)
+        return []
+
+    monkeypatch.setattr(runner, "run_audits", fake_run_audits)
+    argv = ["run", "minimal-audit", "--root", str(minimal_workspace.root)]
+    assert main([*argv, "--docx-template", str(template)]) == 0
+    assert seen["docx_template"] == template
+
+
 def test_the_record_gives_back_the_blocks_it_was_given(tmp_path):
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "grades.png").write_bytes(png())

@@ -284,6 +284,17 @@ def test_a_publication_run_keeps_the_internal_paper_and_questionnaires(ran_copy,
     assert state.paper == "stale (draft); publication current (draft)"
 
 
+def test_the_word_template_reaches_the_word_export(ran_copy, export, tmp_path):
+    (ran_copy.notebooks / "01_tables.ipynb").unlink()  # one kernel start is enough here
+    template = tmp_path / "council.docx"
+    [result] = runner.run_audits(
+        ran_copy, [MINIMAL], pdf=False, progress=False, docx_template=template
+    )
+    assert result.ok, result.summary()
+    [call] = export.docx_calls
+    assert call["template"] == template and call["docx"].name == result.docx.name
+
+
 def test_a_failed_run_leaves_the_previous_outputs_and_names_the_cell(workspace, export, capfd):
     paths = workspace.audit(MINIMAL)
     paths.outputs.mkdir(parents=True)
