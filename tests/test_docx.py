@@ -329,6 +329,38 @@ def test_the_record_gives_back_the_blocks_it_was_given(tmp_path):
     assert read[4] == Picture(tmp_path / "figures" / "grades.png", ALT_TEXT, "grades", "Grades")
 
 
+def test_show_records_the_blocks_it_shows_once_the_paper_is_started(tmp_path, monkeypatch, capsys):
+    from audit_analysis.paper import blocks as paper_blocks
+
+    monkeypatch.setattr(paper_blocks, "_recording", None)
+    png_file = tmp_path / "figures" / "grades.png"
+    png_file.parent.mkdir()
+    png_file.write_bytes(png())
+    shown = [
+        paper_blocks.Markdown("## Overall gradings"),
+        paper_blocks.Table(GRADES, "overall-grades", "Grades (n = 18 audits)", note="c: small."),
+        paper_blocks.Chart("grades", png_file, ALT_TEXT, "Grades by agency"),
+    ]
+    paper_blocks.show(shown[:1])  # before the paper starts: shown, not recorded
+    paper_blocks.record_paper(tmp_path, DETAILS)
+    paper_blocks.show(shown)
+    capsys.readouterr()
+
+    details, read = read_record(tmp_path)
+
+    assert details == DETAILS
+    assert read[0] == Text("## Overall gradings")
+    assert (read[1].caption, read[1].note, read[1].percent, read[1].name) == (
+        "Grades (n = 18 audits)",
+        "c: small.",
+        False,
+        "overall-grades",
+    )
+    assert read[1].frame.to_dict() == GRADES.to_dict()
+    assert read[2] == Picture(png_file, ALT_TEXT, "grades", "Grades by agency")
+    assert len(read) == 3
+
+
 def test_no_record_is_an_error_naming_the_file_and_the_fix(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"paper\.json: no record.*publish_details"):
         read_record(tmp_path)

@@ -85,7 +85,7 @@ def read_record(output_dir: str | Path) -> tuple[dict, list[Block]]:
     if not path.is_file():
         raise FileNotFoundError(
             f"{path}: no record of the paper's blocks; the board paper notebook must call "
-            "publish_details(paper, out) before showing the paper's parts"
+            "publish_details(paper) before showing the paper's parts"
         )
     record = json.loads(path.read_text(encoding="utf-8"))
     if record.get("format") != FORMAT_VERSION:
