@@ -229,6 +229,20 @@ def test_markdown_emphasis_escapes_lists_and_quotes(paper):
     assert texts["A quoted comment."].style.name == "Quote"
 
 
+def test_control_characters_from_pasted_text_do_not_break_the_paper(tmp_path):
+    frame = pd.DataFrame({"Evidence": ["Seen\x0bat home\x01"]}, index=pd.Index(["1"], name="Case"))
+    pasted = [
+        Text("Notes:\x0bline two\x07."),
+        TableData(frame, "Evidence\x02 by case", note="\x00"),
+        Picture(png(), "Alt\x1f text", "chart", "Chart\x0c title"),
+    ]
+    document = docx.Document(render_docx(DETAILS, pasted, tmp_path / "p.docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert "Notes: line two." in texts and "Evidence by case" in texts
+    assert document.tables[0].cell(1, 1).text == "Seen\nat home"
+    assert document.inline_shapes[0]._inline.docPr.get("descr") == "Alt text"
+
+
 def test_the_same_paper_gives_the_same_bytes(tmp_path):
     first = render_docx(DETAILS, blocks(), tmp_path / "a.docx").read_bytes()
     assert render_docx(DETAILS, blocks(), tmp_path / "b.docx").read_bytes() == first

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -40,6 +42,7 @@ PICTURE_HEIGHT_SHARE = 0.85  # of the text height: room left for the caption
 _TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff]")
 
 
 class DocxTemplateError(ValueError):
@@ -63,6 +66,7 @@ def render_docx(
     template: str | Path | None = None,
 ) -> Path:
     """Write the paper to `out` (whole or not at all); returns `out`."""
+    details = {k: printable(v) if isinstance(v, str) else v for k, v in details.items()}
     document = open_base(template)
     if template is None:
         _house_style(document)
@@ -71,7 +75,7 @@ def render_docx(
     _title_block(document, details, marking, draft)
     width, height = text_area(document)
     font = measuring_font(document.styles["Normal"].font.name, FONT)
-    for block in blocks:
+    for block in map(_printable_block, blocks):
         if isinstance(block, Text):
             add_markdown(document, block.markdown)
         elif isinstance(block, TableData):
@@ -82,6 +86,26 @@ def render_docx(
             raise TypeError(f"not a paper block: {block!r}")
     _properties(document, details, marking)
     return write_atomic(Path(out), _reproducible(document))
+
+
+def printable(text: str) -> str:
+    """Text a Word file can hold: a vertical tab or form feed (Word's line and page breaks, as
+    pasted from Word into a spreadsheet) becomes a line break; other control characters go."""
+    return _CONTROL.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n"))
+
+
+def _printable_block(block: Block) -> Block:
+    def clean(value):
+        return printable(value) if isinstance(value, str) else value
+
+    if isinstance(block, Text):
+        return Text(printable(block.markdown))
+    if isinstance(block, TableData):
+        frame = block.frame.map(clean).rename(index=clean, columns=clean)
+        return replace(block, frame=frame, caption=printable(block.caption), note=clean(block.note))
+    if isinstance(block, Picture):
+        return replace(block, alt_text=printable(block.alt_text), caption=printable(block.caption))
+    return block
 
 
 def validate_template(path: str | Path) -> Path:

@@ -138,7 +138,8 @@ def _column_widths(
             text, heavy = row[col], weight[col]
             widest = max((_text_width(w, heavy, points, font) for w in text.split()), default=0)
             words.append(widest)
-            lines.append(widest if r < header_rows else _text_width(text, heavy, points, font))
+            longest = max(_text_width(line, heavy, points, font) for line in text.split("\n"))
+            lines.append(widest if r < header_rows else longest)
         least.append(Pt(max(words)) + CELL_PADDING)
         most.append(Pt(max(lines)) + CELL_PADDING)
     spare = width - sum(least)
