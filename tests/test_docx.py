@@ -272,6 +272,24 @@ def test_a_council_template_gives_its_styles_and_header(tmp_path, template):
     assert document.sections[0].footer.paragraphs[0].text == MARKING
 
 
+def test_a_template_without_heading_styles_gets_them_with_outline_levels(tmp_path):
+    base = docx.Document()
+    for name in ("Heading 1", "Heading 2", "Caption", "Table Grid"):
+        base.styles[name].delete()
+    base.save(tmp_path / "bare.docx")
+    path = render_docx(DETAILS, blocks()[:3], tmp_path / "p.docx", template=tmp_path / "bare.docx")
+    document = docx.Document(path)
+    headings = {p.text: p.style for p in document.paragraphs if p.style.name.startswith("Head")}
+    levels = {
+        text: s.element.pPr.find(qn("w:outlineLvl")).get(qn("w:val"))
+        for text, s in headings.items()
+        if text != "Detail"  # Heading 3 is the template's own
+    }
+    assert levels == {"Introduction": "0", "Police [North]": "1"}
+    assert document.tables[0].style.name != "Table Grid"  # borders drawn on the table instead
+    assert document.tables[0]._tbl.tblPr.find(qn("w:tblBorders")) is not None
+
+
 def test_a_dotx_template_opens_too(tmp_path, template):
     dotx = tmp_path / "council.dotx"
     dotx.write_bytes(template.read_bytes())
