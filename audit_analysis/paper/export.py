@@ -28,6 +28,7 @@ from traitlets import Bool, default
 from traitlets.config import Config
 
 from audit_analysis.analysis.disclosure import MARKER as SUPPRESSED
+from audit_analysis.intake.commentary import is_safe_link
 from audit_analysis.paper.report import PAPER_MIME
 from audit_analysis.paths import write_atomic
 
@@ -252,8 +253,17 @@ def _finish(html: str) -> str:
     for table in soup.select(".bp-content table"):
         _style_table(table)
     _fix_spaces_before_inline(soup)
+    _unlink_unsafe(soup)
     _check_self_contained(soup)
     return str(soup)
+
+
+def _unlink_unsafe(soup) -> None:
+    """A last check after intake.commentary.safe_markdown: a `javascript:`, `vbscript:` or
+    `data:` link that reached the page anyway shows as its text, never as a live link."""
+    for tag in soup.find_all(("a", "area")):
+        if any(not is_safe_link(str(tag[a])) for a in ("href", "xlink:href") if tag.has_attr(a)):
+            tag.unwrap()
 
 
 def _add_contents(soup) -> None:

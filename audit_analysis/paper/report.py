@@ -385,9 +385,9 @@ def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
     """Clean the audit and report what was found; raises (after listing them) when there are errors."""
     import pandas as pd
 
-    from audit_analysis.clean.pipeline import validate
+    from audit_analysis.clean.pipeline import full_report, validate
     from audit_analysis.clean.processed import write_processed
-    from audit_analysis.problems import AuditDataError, errors_in, warnings_in
+    from audit_analysis.problems import AuditDataError, errors_in, listing, warnings_in
 
     paths = Workspace.at(root).audit(audit_id)
     result = validate(paths)
@@ -397,7 +397,9 @@ def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
     ]
     for title, group in (("Errors", errors), ("Warnings", warnings)):
         if group:
-            lines += ["", f"**{title}**", ""] + [f"- {_md(p)}" for p in group]
+            lines += ["", f"**{title}**", ""] + [f"- {_md(line)}" for line in listing(group)]
+    if written := full_report(paths, result.problems):
+        lines += ["", f"The full list of {len(result.problems):,} problems is in {_md(written)}."]
     blocks: list[Block] = [Markdown("\n".join(lines))]
     if errors:
         show(blocks)
