@@ -6,6 +6,7 @@ Matching is on a normalised form (case, spacing and punctuation ignored).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import re
@@ -262,6 +263,18 @@ def suggest(value: object, choices: list[str] | tuple[str, ...]) -> str | None:
     folded = {normalise_label(c): c for c in choices}
     match = difflib.get_close_matches(text, list(folded), n=1, cutoff=0.75)
     return folded[match[0]] if match else None
+
+
+def read_month_first(value: object) -> dt.date | None:
+    """The date a text like 03/25/2016 is when read month first (US style), if it is one only
+    that way; None for anything else. For a hint beside "not a date"."""
+    match = re.fullmatch(r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})\s*", str(value))
+    if not match or int(match[3]) <= 12:  # 03/05/2016 reads day first too: nothing to say
+        return None
+    try:
+        return dt.date(int(match[4]), int(match[1]), int(match[3]))
+    except ValueError:
+        return None
 
 
 def case_sort_key(case_id: object) -> tuple[tuple[int, int, str], ...]:

@@ -19,6 +19,7 @@ from audit_analysis.clean.values import (
     Checker,
     clean_text,
     normalise_case_id,
+    not_a_date,
     parse_date,
 )
 from audit_analysis.intake.config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
@@ -455,7 +456,7 @@ def _clean_recommendations(
             due = parse_date(due_text) if due_text else None
             if due_text and due is None:
                 check.error(
-                    table, row, "due", "is not a date", value=due_text, accepted=DATE_FORMATS
+                    table, row, "due", not_a_date(due_text), value=due_text, accepted=DATE_FORMATS
                 )
             if scope is None or not number_match or not text:
                 continue

@@ -11,6 +11,7 @@ from audit_analysis.clean.values import (
     by_value,
     clean_text,
     normalise_case_id,
+    not_a_date,
     parse_date,
 )
 from audit_analysis.intake.config import AuditConfig
@@ -63,7 +64,7 @@ def clean_referrals(
                 table,
                 int(rows[i]),
                 "date",
-                "is not a date",
+                not_a_date(typed_date[i]),
                 value=typed_date[i],
                 accepted=DATE_FORMATS,
             )

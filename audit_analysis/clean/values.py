@@ -14,6 +14,7 @@ import pandas as pd
 
 from audit_analysis.intake.raw_tables import RawTable
 from audit_analysis.problems import Problem, error, warning
+from audit_analysis.vocabulary import read_month_first
 
 DATE_FORMATS = "a date from 1990 to 2100, ISO (2016-03-05) or day-first (05/03/2016, 5 Mar 2016)"
 
@@ -71,6 +72,17 @@ def parse_date(value: object, today: dt.date | None = None) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def not_a_date(text: str) -> str:
+    """'is not a date', with a hint when the text reads as a US-style month-first date."""
+    date = read_month_first(text)
+    if date is None:
+        return "is not a date"
+    return (
+        f"is not a date: it looks month-first (US style); day first it is {date:%d/%m/%Y}, "
+        f"or write {date.isoformat()}"
+    )
 
 
 def _full_months() -> set[str]:

@@ -48,11 +48,14 @@ _PART_SPELLINGS = {
     "glossary": ("glossary", "abbreviations"),
 }
 _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-PLACEHOLDER = "*Commentary to be added: write a `## {heading}` section in commentary.md.*"
+PLACEHOLDER_MARK = "Commentary to be added"
+"""Begins every placeholder: a paper that shows one is a draft, however it is exported."""
+PLACEHOLDER = f"*{PLACEHOLDER_MARK}: write a `## {{heading}}` section in commentary.md.*"
 
 
 class MissingCommentaryError(Exception):
-    """A final (board) paper was asked for while commentary sections are still missing."""
+    """A final (board) paper was asked for while it is unfinished: commentary sections are
+    missing, or audit.yaml still holds the scaffold's [placeholders]."""
 
     def __init__(self, audit_id: str, missing: list[str], message: str | None = None):
         self.missing = missing

@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -26,7 +26,9 @@ from audit_analysis.vocabulary import (
     KeyArea,
     has_letter_or_digit,
     normalise_label,
+    read_month_first,
     slug,
+    suggest,
 )
 
 CONFIG_FILE = "audit.yaml"
@@ -158,12 +160,55 @@ class AuditConfig(_Model):
         return {a.key: a.label for a in self.areas_with_overall}.get(key, key)
 
 
+_PLACEHOLDER = re.compile(r"\[[^\[\]]*\]", re.S)
+
+
+def scaffold_placeholders(config: AuditConfig) -> dict[str, str]:
+    """Settings still holding a `[bracketed]` placeholder from `audit-analysis new`, as
+    key path → value (e.g. `title` → `[Title of the audit]`): a final paper must not print them."""
+    found: dict[str, str] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                walk(item, f"{path}.{i}")
+        elif isinstance(value, str) and _PLACEHOLDER.fullmatch(value.strip()):
+            found[path] = value.strip()
+
+    walk(config.model_dump(), "")
+    return found
+
+
 def _key_path(loc: tuple[Any, ...]) -> str:
     """('agencies', 2, 'name') → 'agencies[3].name': entries counted from 1, as people count."""
     path = ""
     for part in loc:
         path += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if path else str(part)
     return path or "(top level)"
+
+
+def _settings_at(loc: tuple[Any, ...]) -> list[str]:
+    """The settings accepted where an unknown one was found (`questionnaire.deadlin` → the
+    questionnaire's), for a "did you mean"."""
+    model: type[BaseModel] | None = AuditConfig
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):  # an item of a list of settings, e.g. agencies.0
+            continue
+        field = model.model_fields.get(part)
+        model = _model_in(field.annotation) if field is not None else None
+    return list(model.model_fields) if model is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings model in a field's type: Questionnaire, or AgencySpec in tuple[AgencySpec, ...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for arg in get_args(annotation) if (m := _model_in(arg)) is not None), None)
 
 
 def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -> list[Problem]:
@@ -174,6 +219,10 @@ def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -
             kind = item["type"]
             if kind == "extra_forbidden":
                 message = "unknown setting; check its spelling in docs/data-format.md"
+                known = _settings_at(item["loc"][:-1])
+                close = suggest(item["loc"][-1], known)
+                if close is not None:
+                    message = f"unknown setting; did you mean '{close}'?"
             elif kind == "missing":
                 message = "required setting is missing"
             elif kind in ("tuple_type", "list_type"):
@@ -186,6 +235,9 @@ def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -
             if kind.startswith("date"):
                 message = "is not a real date"
                 accepted = "a date that exists, written YYYY-MM-DD, e.g. 2016-03-05"
+                date = read_month_first(str(item.get("input", "")))
+                if date is not None:
+                    message += f"; it looks month-first (US style): write {date.isoformat()}"
             value = item.get("input") if item["type"] != "missing" else None
             problems.append(
                 error(

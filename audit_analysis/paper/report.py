@@ -24,7 +24,7 @@ from audit_analysis.intake.commentary import (
     require_complete,
     sections_with_small_numbers,
 )
-from audit_analysis.intake.config import MULTI_AGENCY
+from audit_analysis.intake.config import MULTI_AGENCY, scaffold_placeholders
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
 from audit_analysis.paper.blocks import Block, Chart, Markdown, Table, record_paper, show
 from audit_analysis.paper.outputs import FIGURES, current_outputs
@@ -75,8 +75,9 @@ def paper_commentary(
 
 
 def require_final_commentary(audit: ProcessedAudit, threshold: int | None) -> None:
-    """For a final paper: fail, naming every missing section, and in a publication version
-    every section that would print a small number, all in one message."""
+    """For a final paper: fail, naming every missing section, every scaffold [placeholder]
+    left in audit.yaml, and in a publication version every section that would print a small
+    number, all in one message."""
     commentary, disclosive = paper_commentary(audit, threshold)
     present = set(audit.returns["agency"])
     with_returns = [a for a in audit.config.agency_names if a in present]
@@ -86,6 +87,13 @@ def require_final_commentary(audit: ProcessedAudit, threshold: int | None) -> No
     except MissingCommentaryError as exc:
         problems.append(str(exc))
         missing = exc.missing
+    placeholders = scaffold_placeholders(audit.config)
+    if placeholders:
+        listed = ", ".join(f"{key} {value!r}" for key, value in placeholders.items())
+        problems.append(
+            f"{audit.config.id}: audit.yaml still has placeholders from `audit-analysis new`: "
+            f"{listed}. Replace them before a final paper."
+        )
     if disclosive:
         listed = "; ".join(f"{heading_of(k)} ({', '.join(v[:3])})" for k, v in disclosive.items())
         problems.append(
