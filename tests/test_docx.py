@@ -12,7 +12,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from PIL import Image
+from matplotlib.figure import Figure
 
 from audit_analysis.cli import main
 from audit_analysis.paper.docx import DocxTemplateError, render_docx, validate_template
@@ -54,8 +54,9 @@ ALT_TEXT = "Bar chart of grades: Good 3, Inadequate 1."
 
 
 def png(width: int = 600, height: int = 300, dpi: int = 100) -> bytes:
+    """A blank PNG of `width` x `height` pixels that says it is `dpi` dots per inch."""
     buffer = io.BytesIO()
-    Image.new("RGB", (width, height), "white").save(buffer, format="PNG", dpi=(dpi, dpi))
+    Figure(figsize=(width / dpi, height / dpi)).savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
