@@ -141,6 +141,7 @@ def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
         publication=args.publication,
         final=args.final,
         pdf=not args.no_pdf,
+        docx_template=_docx_template(args.docx_template),
         force=args.force,
         progress=not args.quiet and sys.stderr.isatty(),  # no bar in logs, as Unix tools do
     )
@@ -154,6 +155,18 @@ def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
             file=sys.stderr if failed else sys.stdout,
         )
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _docx_template(path: str | None):
+    """The --docx-template file, checked before any audit runs (a wrong path is a usage error)."""
+    if path is None:
+        return None
+    from audit_analysis.paper.docx import DocxTemplateError, validate_template
+
+    try:
+        return validate_template(path)
+    except DocxTemplateError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def cmd_list(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -273,7 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_clean)
 
     p = sub.add_parser(
-        "run", parents=[common], help="run the notebooks and export the board paper (HTML, PDF)"
+        "run",
+        parents=[common],
+        help="run the notebooks and export the board paper (HTML, PDF, Word)",
     )
     audits(p)
     p.add_argument(
@@ -289,7 +304,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a board export: fail if commentary sections are missing",
     )
-    p.add_argument("--no-pdf", action="store_true", help="export HTML only")
+    p.add_argument("--no-pdf", action="store_true", help="export HTML (and Word) only, no PDF")
+    p.add_argument(
+        "--docx-template",
+        metavar="PATH",
+        default=None,
+        help="a council's Word template (.docx or .dotx) whose styles and header the Word paper uses",
+    )
     p.add_argument(
         "--force",
         action="store_true",

@@ -79,6 +79,7 @@ class FakeExport:
 
     def __init__(self):
         self.calls = []
+        self.docx_calls = []
 
     def __call__(self, notebook, html, pdf, *, draft):
         self.calls.append(
@@ -88,11 +89,24 @@ class FakeExport:
         if pdf is not None:
             Path(pdf).write_bytes(b"%PDF-1.7 stub")
 
+    def docx(self, output_dir, docx, *, draft, template=None):
+        """Stands in for the Word export, which needs the blocks the real notebook 04 records."""
+        self.docx_calls.append(
+            {
+                "output_dir": Path(output_dir),
+                "docx": Path(docx),
+                "draft": draft,
+                "template": template,
+            }
+        )
+        Path(docx).write_bytes(b"PK stub")
+
 
 @pytest.fixture
 def export(monkeypatch):
     fake = FakeExport()
     monkeypatch.setattr(runner, "export_board_paper", fake)
+    monkeypatch.setattr(runner, "export_docx_paper", fake.docx)
     return fake
 
 
@@ -113,12 +127,14 @@ def ran(tmp_path_factory):
     cwd = os.getcwd()
     with pytest.MonkeyPatch.context() as mp, capture.open("w") as err:
         mp.setattr(runner, "export_board_paper", fake)
+        mp.setattr(runner, "export_docx_paper", fake.docx)
         with _redirect_fd(2, err), contextlib.redirect_stderr(err):
             [result] = runner.run_audits(ws, [MINIMAL], progress=False)
     return SimpleNamespace(
         workspace=ws,
         result=result,
         exports=fake.calls,
+        docx_exports=fake.docx_calls,
         stderr=capture.read_text(),
         cwd_kept=os.getcwd() == cwd,
     )
@@ -175,6 +191,11 @@ def test_run_executes_notebooks_with_parameters_and_exports_from_the_last(ran):
     assert result.pdf == paths.paper("pdf", draft=True)
     assert result.html.is_file() and result.pdf.is_file()
     assert str(result.html) in result.summary() and " s: " in result.summary()
+    [docx] = ran.docx_exports  # from the staging folder the last notebook wrote into
+    assert docx["output_dir"] == Path(injected["output_dir"]) and docx["template"] is None
+    assert docx["docx"].name == paths.paper("docx", draft=True).name and docx["draft"] is True
+    assert result.docx == paths.paper("docx", draft=True) and result.docx.is_file()
+    assert str(result.docx) in result.summary()
     assert [p.name for p in workspace.outputs.iterdir()] == [MINIMAL]  # no staging left over
     assert ran.stderr == ""  # progress=False: no bar, and no kernel chatter either
 
@@ -195,6 +216,7 @@ def test_the_manifest_records_inputs_parameters_and_files(ran):
         "tables/two.csv",
         paths.paper("html", draft=True).name,
         paths.paper("pdf", draft=True).name,
+        paths.paper("docx", draft=True).name,
     }
     assert entry["files"]["tables/two.csv"] == runner._sha256(paths.tables / "two.csv")
 
@@ -288,6 +310,17 @@ def test_a_publication_run_keeps_the_internal_paper_and_questionnaires(ran_copy,
     # The settings changed after the internal paper was made, so it is now stale.
     assert (state.internal, state.publication) == ("stale (draft)", "current (draft)")
     assert state.paper == "stale (draft); publication current (draft)"
+
+
+def test_the_word_template_reaches_the_word_export(ran_copy, export, tmp_path):
+    (ran_copy.notebooks / "01_tables.ipynb").unlink()  # one kernel start is enough here
+    template = tmp_path / "council.docx"
+    [result] = runner.run_audits(
+        ran_copy, [MINIMAL], pdf=False, progress=False, docx_template=template
+    )
+    assert result.ok, result.summary()
+    [call] = export.docx_calls
+    assert call["template"] == template and call["docx"].name == result.docx.name
 
 
 def test_a_failed_run_leaves_the_previous_outputs_and_names_the_cell(workspace, export, capfd):

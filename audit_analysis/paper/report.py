@@ -26,7 +26,7 @@ from audit_analysis.intake.commentary import (
 )
 from audit_analysis.intake.config import MULTI_AGENCY, scaffold_placeholders
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
-from audit_analysis.paper.blocks import Block, Chart, Markdown, Table, show
+from audit_analysis.paper.blocks import Block, Chart, Markdown, Table, record_paper, show
 from audit_analysis.paper.outputs import FIGURES, current_outputs
 from audit_analysis.paths import Workspace
 from audit_analysis.vocabulary import OVERALL
@@ -394,10 +394,12 @@ def open_paper(
 
 
 def publish_details(paper: BoardPaper) -> None:
-    """Hand the title block to the exporter through the notebook's outputs (invisible in the paper)."""
+    """Hand the title block to the exporter through the notebook's outputs (invisible in the
+    paper), and start recording the blocks shown after it for the Word paper (paper.json)."""
     from IPython.display import display
 
     display({PAPER_MIME: paper.details()}, raw=True)
+    record_paper(paper.out, paper.details())
 
 
 def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:

@@ -102,6 +102,15 @@ def export_board_paper(notebook: Path, html: Path, pdf: Path | None, *, draft: b
     export(notebook, html, pdf, draft=draft)
 
 
+def export_docx_paper(
+    output_dir: Path, docx: Path, *, draft: bool, template: Path | None = None
+) -> None:
+    """The Word paper, from the blocks notebook 04 recorded in `output_dir` (paper/record.py)."""
+    from audit_analysis.paper.docx import export_docx
+
+    export_docx(output_dir, docx, draft=draft, template=template)
+
+
 @dataclass(frozen=True)
 class RunResult:
     """How one audit's run ended, and where to look next."""
@@ -111,6 +120,7 @@ class RunResult:
     seconds: float
     html: Path | None = None
     pdf: Path | None = None
+    docx: Path | None = None
     error: str = ""
     notebook: str | None = None
     cell: str | None = None
@@ -124,7 +134,7 @@ class RunResult:
                 f"--force reruns): {self.html}"
             )
         if self.ok:
-            papers = ", ".join(str(p) for p in (self.html, self.pdf) if p is not None)
+            papers = ", ".join(str(p) for p in (self.html, self.pdf, self.docx) if p is not None)
             return f"{self.audit_id}: board paper written in {self.seconds:.1f} s: {papers}"
         where = f" in {self.notebook}" if self.notebook else ""
         if self.cell:
@@ -172,6 +182,7 @@ class _Options:
     final: bool
     pdf: bool
     force: bool = False
+    docx_template: Path | None = None
 
     @property
     def version(self) -> tuple[bool, bool]:
@@ -219,6 +230,7 @@ def run_audits(
     pdf: bool = True,
     progress: bool = True,
     force: bool = False,
+    docx_template: Path | None = None,
 ) -> list[RunResult]:
     """Run each audit; one failing never stops the others. Results come in `audit_ids` order.
 
@@ -230,7 +242,7 @@ def run_audits(
     if not notebooks:
         error = f"no notebooks matching {NOTEBOOK_PATTERN} in {workspace.notebooks}"
         return [RunResult(a, ok=False, seconds=0.0, error=error) for a in audit_ids]
-    options = _Options(notebooks, publication, final, pdf, force)
+    options = _Options(notebooks, publication, final, pdf, force, docx_template)
     bar = _Progress(len(unique) * len(notebooks), progress)
     try:
         if jobs <= 1 or len(unique) == 1:
@@ -308,7 +320,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 bar.advance()
                 done += 1
             bar.start(f"{audit_id}: exporting the board paper")
-            html, pdf = _export(staged, options, paths)
+            html, pdf, docx = _export(staged, options, paths)
             reuse.publish_processed(snapshot, audit)
             shutil.rmtree(staging / SNAPSHOT)
             produced = _hashes(staging)
@@ -335,6 +347,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         time.monotonic() - started,
         html=paths.outputs / html.name,
         pdf=paths.outputs / pdf.name if pdf else None,
+        docx=paths.outputs / docx.name,
     )
 
 
@@ -421,21 +434,26 @@ def _keep_failed(paths: AuditPaths, name: str, data: str | bytes) -> Path | None
     return paths.outputs / FAILED / name
 
 
-def _export(staged: AuditPaths, options: _Options, paths: AuditPaths) -> tuple[Path, Path | None]:
-    """The board paper, from the last notebook (the overview report)."""
+def _export(
+    staged: AuditPaths, options: _Options, paths: AuditPaths
+) -> tuple[Path, Path | None, Path]:
+    """The board paper, from the last notebook (the overview report), and the Word paper from
+    the blocks it recorded."""
     notebook = staged.notebooks / options.notebooks[-1].name
     draft = not options.final
     html = staged.paper("html", options.publication, draft)
     pdf = staged.paper("pdf", options.publication, draft) if options.pdf else None
+    docx = staged.paper("docx", options.publication, draft)
     try:
         with _EXPORT_LOCK:
             export_board_paper(notebook, html, pdf, draft=not options.final)
+        export_docx_paper(staged.outputs, docx, draft=draft, template=options.docx_template)
     except Exception as exc:
         kept = _keep_failed(paths, notebook.name, notebook.read_bytes())
         raise _Failure(
             f"exporting the board paper: {type(exc).__name__}: {exc}", notebook.name, kept=kept
         ) from exc
-    return html, pdf
+    return html, pdf, docx
 
 
 def _sha256(path: Path) -> str:
@@ -509,7 +527,7 @@ def _carry_over(paths: AuditPaths, staging: Path, publication: bool, draft: bool
     """
     if not paths.outputs.is_dir():
         return
-    own_paper = (paths.paper(suffix, publication, draft).name for suffix in ("html", "pdf"))
+    own_paper = (paths.paper(suffix, publication, draft).name for suffix in ("html", "pdf", "docx"))
     made = {*RUN_PRODUCTS, MANIFEST, FAILED, *own_paper}
     for item in paths.outputs.iterdir():
         if item.name in made or is_build_leftover(item.name) or (staging / item.name).exists():
