@@ -39,6 +39,11 @@ table.write_text(f"{audit_id},{publication},{final},{Path.cwd().name}\\n")
 """
 
 
+RECORD_PAPER = """\
+Path(output_dir, "paper.json").write_text("{}")  # as publish_details(paper) starts the record
+"""
+
+
 def write_notebook(folder: Path, name: str, *cells: str) -> Path:
     nb = new_notebook(
         cells=[
@@ -58,7 +63,12 @@ def write_notebook(folder: Path, name: str, *cells: str) -> Path:
 
 def good_notebooks(folder: Path) -> None:
     write_notebook(folder, "01_tables.ipynb", WRITE_TABLE.replace("NAME", '"one.csv"'))
-    write_notebook(folder, "02_report.ipynb", WRITE_TABLE.replace("NAME", '"two.csv"'))
+    write_notebook(
+        folder,
+        "02_report.ipynb",
+        WRITE_TABLE.replace("NAME", '"two.csv"'),
+        RECORD_PAPER,
+    )
 
 
 def failing_notebooks(folder: Path, fail_for: str = MINIMAL, first: bool = True) -> None:

@@ -347,7 +347,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         time.monotonic() - started,
         html=paths.outputs / html.name,
         pdf=paths.outputs / pdf.name if pdf else None,
-        docx=paths.outputs / docx.name,
+        docx=paths.outputs / docx.name if docx else None,
     )
 
 
@@ -436,18 +436,22 @@ def _keep_failed(paths: AuditPaths, name: str, data: str | bytes) -> Path | None
 
 def _export(
     staged: AuditPaths, options: _Options, paths: AuditPaths
-) -> tuple[Path, Path | None, Path]:
+) -> tuple[Path, Path | None, Path | None]:
     """The board paper, from the last notebook (the overview report), and the Word paper from
-    the blocks it recorded."""
+    the blocks it recorded (none when the last notebook recorded no paper)."""
+    from audit_analysis.paper.record import RECORD
+
     notebook = staged.notebooks / options.notebooks[-1].name
     draft = not options.final
     html = staged.paper("html", options.publication, draft)
     pdf = staged.paper("pdf", options.publication, draft) if options.pdf else None
-    docx = staged.paper("docx", options.publication, draft)
+    recorded = (staged.outputs / RECORD).is_file() or options.docx_template is not None
+    docx = staged.paper("docx", options.publication, draft) if recorded else None
     try:
         with _EXPORT_LOCK:
             export_board_paper(notebook, html, pdf, draft=not options.final)
-        export_docx_paper(staged.outputs, docx, draft=draft, template=options.docx_template)
+        if docx is not None:
+            export_docx_paper(staged.outputs, docx, draft=draft, template=options.docx_template)
     except Exception as exc:
         kept = _keep_failed(paths, notebook.name, notebook.read_bytes())
         raise _Failure(
