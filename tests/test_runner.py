@@ -224,6 +224,7 @@ def test_the_manifest_records_inputs_parameters_and_files(ran):
         "notebooks/02_report.ipynb",
         "tables/one.csv",
         "tables/two.csv",
+        "paper.json",
         paths.paper("html", draft=True).name,
         paths.paper("pdf", draft=True).name,
         paths.paper("docx", draft=True).name,
