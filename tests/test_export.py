@@ -137,9 +137,17 @@ def test_title_block_shows_the_details_escaped(soup, html):
 
 
 def test_marking_is_a_banner_at_top_and_bottom_and_on_every_printed_page(soup, html):
-    banners = soup.select("body > .bp-marking")
+    banners = soup.select("body > header > .bp-marking, body > footer > .bp-marking")
     assert [b.get_text() for b in banners] == [MARKING, MARKING]
-    assert banners[0] is soup.body.find(True) and banners[1] is soup.body.find_all(True)[-1]
+    # first and last on the page, each inside a landmark (every piece of a page must be)
+    assert banners[0] is soup.body.find(True).find(True)
+    assert banners[1] is soup.body.find_all(True)[-1]
+    assert [tag.name for tag in soup.body.find_all(True, recursive=False)] == [
+        "header",
+        "nav",
+        "main",
+        "footer",
+    ]
     assert f'@top-center {{ content: "{css_string(MARKING)}"; }}' in html
     assert f'@bottom-center {{ content: "{css_string(MARKING)}"; }}' in html
 

@@ -14,16 +14,21 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
+def _environment_requirements() -> list[str]:
+    """environment.yml's conda packages, then those it installs with pip (not flags, not the project)."""
+    environment = yaml.safe_load((PROJECT / "environment.yml").read_text())
+    conda = [d for d in environment["dependencies"] if isinstance(d, str)]
+    pip = [d for d in environment["dependencies"] if isinstance(d, dict)]
+    from_pip = [r for d in pip for r in d.get("pip", []) if not r.startswith(("-", "."))]
+    return conda + from_pip
+
+
 def test_environment_yml_names_the_same_dependencies_as_pyproject():
     project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
     declared = {
         _name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
     }
-    environment = yaml.safe_load((PROJECT / "environment.yml").read_text())
-    conda = {_name(d) for d in environment["dependencies"] if isinstance(d, str)} - {
-        "python",
-        "pip",
-    }
+    conda = {_name(d) for d in _environment_requirements()} - {"python", "pip"}
     assert conda == declared, (
         f"only in pyproject: {declared - conda}; only in environment.yml: {conda - declared}"
     )
@@ -35,10 +40,7 @@ def test_dependency_versions_agree():
         _name(r): r.replace(" ", "")
         for r in project["dependencies"] + project["optional-dependencies"]["test"]
     }
-    environment = yaml.safe_load((PROJECT / "environment.yml").read_text())
-    conda = {
-        _name(d): d.replace(" ", "") for d in environment["dependencies"] if isinstance(d, str)
-    }
+    conda = {_name(d): d.split("#")[0].replace(" ", "") for d in _environment_requirements()}
     assert {name: conda.get(name) for name in pins} == pins
 
 
