@@ -407,3 +407,23 @@ def test_no_line_is_broken_after_its_first_word_before_italics():
     )
     lines = [line.strip() for line in text.splitlines()]
     assert "Fictional:" not in lines and lines.count("(Partnership business manager; due") == 0
+
+
+def test_any_table_gets_scoped_headers_and_a_named_scroll_box_a_keyboard_reaches():
+    """A table from commentary Markdown too: header cells scoped; each table in a focusable
+    region named by its caption (unique names), so it can scroll at 320 px (WCAG 2.1.1)."""
+    caption = "<caption>Grades</caption>"
+    body = "<tbody><tr><th>Police</th><td>3</td></tr></tbody>"
+    head = "<thead><tr><th>Agency</th><th>Good</th></tr></thead>"
+    table = f"<table>{caption}{head}{body}</table>"
+    nb = _notebook(_display({"text/html": table + table}))
+    html = BoardPaperHTMLExporter().from_notebook_node(nb)[0]
+    soup = BeautifulSoup(html, "html.parser")
+    boxes = soup.select("main div.bp-table-scroll")
+    assert len(boxes) == len(soup.select("main table"))
+    assert all((b["role"], b["tabindex"]) == ("region", "0") for b in boxes)
+    labels = [b["aria-label"] for b in boxes]
+    assert len(set(labels)) == len(labels)
+    assert {"Grades", "Grades (2)", "Table"} <= set(labels)  # "Table": the uncaptioned one
+    graded = boxes[labels.index("Grades")].table
+    assert [th["scope"] for th in graded.find_all("th")] == ["col", "col", "row"]
