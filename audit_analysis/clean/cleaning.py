@@ -27,6 +27,7 @@ from audit_analysis.intake.raw_tables import (
     RawAudit,
     RawTable,
 )
+from audit_analysis.intake.themes import unthemed_cases_problems
 from audit_analysis.problems import Problem, error, errors_in, warning
 from audit_analysis.vocabulary import (
     GRADE_SCALES,
@@ -691,6 +692,8 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
     )
     _cases_without_returns(raw.tables.get(CASES, []), returns, check)
     _commentary_headings(config, raw, check)
+    issues = dict(zip(cases["case_id"].astype("str"), cases["issues"], strict=True))
+    check.problems += unthemed_cases_problems(issues, raw.folder)
     check.problems[:0] = _scale_hint(config, check.problems)
     return CleanAudit(
         raw.audit_id,
