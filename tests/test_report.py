@@ -118,6 +118,17 @@ def test_tables_are_escaped_and_shares_shown_as_percentages():
     assert "<caption>Caption &lt;script&gt;</caption>" in html
 
 
+def test_audit_sample_section_prints_the_sample_from_audit_yaml(minimal_audit, tmp_path):
+    blocks = _paper(minimal_audit, tmp_path).audit_sample()
+    assert blocks[1] == Markdown("**How the sample was chosen:** Three fictional cases.")
+    unsampled = _with(minimal_audit, config={"sample": ""})
+    assert all(
+        "How the sample" not in b.text
+        for b in _paper(unsampled, tmp_path / "u").audit_sample()
+        if isinstance(b, Markdown)
+    )
+
+
 def test_table_headers_are_scoped_and_named_in_words():
     frame = pd.DataFrame(
         {"Good": [2, 0], "median_days": [12.5, float("nan")]},

@@ -196,8 +196,10 @@ class BoardPaper:
         return [Markdown("## Introduction"), Markdown(text), self._commentary("introduction")]
 
     def audit_sample(self) -> list[Block]:
+        sample = self.config.sample.strip()  # how the cases were chosen, from audit.yaml
         return [
             Markdown("## Audit sample"),
+            *([Markdown(f"**How the sample was chosen:** {_md(sample)}")] if sample else []),
             self._commentary("audit_sample"),
             *self._sentences("case-profile"),
             *self._chart("case-profile"),
