@@ -690,7 +690,8 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
     recommendations = _clean_recommendations(
         raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
     )
-    _cases_without_returns(raw.tables.get(CASES, []), returns, check)
+    if not errors_in(raw.problems):  # a file not read leaves every case "without returns"
+        _cases_without_returns(raw.tables.get(CASES, []), returns, check)
     _commentary_headings(config, raw, check)
     issues = dict(zip(cases["case_id"].astype("str"), cases["issues"], strict=True))
     check.problems += unthemed_cases_problems(issues, raw.folder)
