@@ -9,11 +9,13 @@ import pandas as pd
 import pytest
 from conftest import MINIMAL_AUDIT
 
+from audit_analysis.analysis.exhibits.model import Exhibit, frame_like
 from audit_analysis.clean.pipeline import clean, validate
 from audit_analysis.clean.processed import read_processed
 from audit_analysis.intake.commentary import MissingCommentaryError
 from audit_analysis.paper.blocks import (
     ALT_TEXT_LIMIT,
+    MAX_TABLE_ROWS,
     Chart,
     Markdown,
     Table,
@@ -142,6 +144,29 @@ def test_table_headers_are_scoped_and_named_in_words():
         '<tr><th scope="row">1</th><td>2</td><td>12.5</td></tr>'
         '<tr><th scope="row">2</th><td>0</td><td>–</td></tr></tbody></table>'
     )
+
+
+def test_a_table_of_many_rows_shows_the_first_rows_and_says_where_the_rest_are():
+    cases = pd.Index([str(n) for n in range(1, 1001)], name="case_id")
+    table = pd.DataFrame({"referrals": range(1000)}, index=cases)
+    exhibit = Exhibit(
+        "referrals-by-case",
+        "appendix",
+        "Referrals by case",
+        table,
+        frame_like(table, False),
+        frame_like(table, ""),
+        note="Made up.",
+    )
+    shown = Table.of(exhibit)
+    assert list(shown.frame.index) == [str(n) for n in range(1, MAX_TABLE_ROWS + 1)]
+    assert shown.note == (
+        f"Made up. The first {MAX_TABLE_ROWS} of 1,000 rows are shown; every row is in "
+        "tables/referrals-by-case.csv beside this paper."
+    )
+    assert len(Table.of(exhibit, max_rows=None).frame) == 1000
+    short = dataclasses.replace(exhibit, table=table.iloc[:MAX_TABLE_ROWS])
+    assert Table.of(short).note == "Made up."
 
 
 def test_long_alt_text_keeps_whole_sentences_within_the_limit():

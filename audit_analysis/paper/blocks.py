@@ -20,6 +20,9 @@ from audit_analysis.analysis.exhibits.model import SHARE, Exhibit
 
 FIGURE_WIDTH_PX = round(6.3 * 96)
 """Every chart is 6.3 in wide (A4 text width); shown at 96 px per inch."""
+MAX_TABLE_ROWS = 40
+"""A table in the paper shows at most this many rows (a case per row at 1,000 cases would run
+to dozens of pages); a note says how many more there are and where the full table is."""
 ALT_TEXT_LIMIT = 300
 """Screen readers read alt text in one breath: longer descriptions go in the chart's data table."""
 HEADER_LABELS = {
@@ -47,9 +50,17 @@ class Table:
     note: str = ""
 
     @classmethod
-    def of(cls, exhibit: Exhibit) -> Table:
+    def of(cls, exhibit: Exhibit, max_rows: int | None = MAX_TABLE_ROWS) -> Table:
+        """The exhibit's display table, its first `max_rows` rows only (None: every row)."""
         shown = exhibit.table.astype("object").mask(exhibit.hidden, MARKER)
-        return cls(shown, exhibit.id, exhibit.caption, exhibit.kind == SHARE, exhibit.note)
+        note = exhibit.note
+        if max_rows is not None and len(shown) > max_rows:
+            cut = (
+                f"The first {max_rows} of {len(shown):,} rows are shown; every row is in "
+                f"tables/{exhibit.id}.csv beside this paper."
+            )
+            shown, note = shown.iloc[:max_rows], f"{note} {cut}".strip()
+        return cls(shown, exhibit.id, exhibit.caption, exhibit.kind == SHARE, note)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ from audit_analysis.paper.outputs import FIGURES, current_outputs
 from audit_analysis.paths import Workspace
 from audit_analysis.vocabulary import OVERALL
 
+DETAIL_MAX_ROWS = (
+    250  # the auditor's working tables (notebooks 02, 03) show more rows than the paper
+)
+
 PAPER_MIME = "application/vnd.audit-analysis.paper+json"
 
 PAPER_PARTS: tuple[str, ...] = (
@@ -319,7 +323,7 @@ class BoardPaper:
     def _detail(self, part: str) -> list[Block]:
         blocks: list[Block] = []
         for exhibit in self.exhibits.of_part(part):
-            blocks += [Markdown(f"### {_md(exhibit.title)}"), Table.of(exhibit)]
+            blocks += [Markdown(f"### {_md(exhibit.title)}"), Table.of(exhibit, DETAIL_MAX_ROWS)]
         return blocks
 
     def grading_detail(self) -> list[Block]:
