@@ -4,9 +4,11 @@ text area, and no two pieces of text on one overlapping (measured in the drawn f
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 from conftest import make_workspace
 from synthetic_audit import write_synthetic_audit
 
@@ -19,7 +21,7 @@ A4_TEXT_HEIGHT_IN = (297 - 24 - 22) / 25.4  # the paper's @page margins (boardpa
 OVERLAP_PX = 1.0  # text boxes may touch, not overlap by more than this
 
 
-@pytest.fixture(scope="module", params=[4, 60, 1000])
+@pytest.fixture(scope="module", params=[4, 12, 30, 60, 1000])
 def exhibits(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(f"synthetic-{request.param}")
     folder = write_synthetic_audit(root / f"synth-{request.param}", request.param)
@@ -29,27 +31,52 @@ def exhibits(request, tmp_path_factory):
 
 
 def _texts(fig):
-    """(label, window extent) of every visible, non-empty text in the drawn figure."""
+    """(label, centre, unrotated width and height, angle) of every visible text, as drawn.
+
+    A rotated label's box is measured upright and turned about its centre, so two 45° column
+    labels side by side do not count as overlapping just because their upright boxes would.
+    """
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw(renderer)
-    found = []
-    for text in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent")):
-        if not text.get_visible() or not str(text.get_text()).strip():
+    found, seen = [], set()
+    for text in fig.findobj(lambda a: isinstance(a, Text)):
+        if id(text) in seen or not text.get_visible() or not str(text.get_text()).strip():
             continue
+        seen.add(id(text))
         box = text.get_window_extent(renderer)
-        if box.width > 0 and box.height > 0:
-            found.append((str(text.get_text()), box))
+        if box.width <= 0 or box.height <= 0:
+            continue
+        angle = text.get_rotation()
+        if angle % 180:
+            text.set_rotation(0)
+            upright = text.get_window_extent(renderer)
+            text.set_rotation(angle)
+            size = (upright.width, upright.height)
+        else:
+            size = (box.width, box.height)
+        centre = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+        found.append((str(text.get_text()), centre, size, angle % 180))
     return found
 
 
 def _overlaps(fig) -> list[str]:
     clashes = []
-    for (a, box_a), (b, box_b) in itertools.combinations(_texts(fig), 2):
-        width = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
-        height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
-        if width > OVERLAP_PX and height > OVERLAP_PX:
+    for (a, ca, sa, ta), (b, cb, sb, tb) in itertools.combinations(_texts(fig), 2):
+        theta = math.radians(ta if ta == tb else 0)
+        if ta != tb:  # different angles: compare the boxes as drawn (conservative)
+            sa, sb = _drawn(sa, ta), _drawn(sb, tb)
+        dx, dy = cb[0] - ca[0], cb[1] - ca[1]
+        along = abs(dx * math.cos(theta) + dy * math.sin(theta))
+        across = abs(-dx * math.sin(theta) + dy * math.cos(theta))
+        if (sa[0] + sb[0]) / 2 - along > OVERLAP_PX and (sa[1] + sb[1]) / 2 - across > OVERLAP_PX:
             clashes.append(f"{a!r} overlaps {b!r}")
     return clashes
+
+
+def _drawn(size, angle):
+    """The upright box of a `size` (w, h) text turned by `angle` degrees."""
+    c, s = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+    return (size[0] * c + size[1] * s, size[0] * s + size[1] * c)
 
 
 def test_no_chart_is_taller_than_an_a4_page_and_no_labels_overlap(exhibits):

@@ -239,16 +239,25 @@ class BoardPaper:
         ]
 
     def coherence(self) -> list[Block]:
-        if "case-agency-grid" not in self.exhibits:
+        if "agencies-per-case" in self.exhibits:  # a large sample: the grid would be a smear
+            lead = (
+                "How many agencies audited each child's case. The overall grade each agency "
+                "gave each case is in tables/case-agency-grid.csv beside this paper."
+            )
+            chart = "agencies-per-case"
+        elif "case-agency-grid" in self.exhibits:
+            lead = (
+                "Which agencies knew each child, and how each graded its own work: "
+                "rows are agencies, columns cases."
+            )
+            chart = "case-agency-grid"
+        else:
             return []
         return [
             Markdown("### Coherence across agencies"),
-            Markdown(
-                "Which agencies knew each child, and how each graded its own work: "
-                "rows are agencies, columns cases."
-            ),
+            Markdown(lead),
             *self._optional_commentary("coherence"),
-            *self._chart("case-agency-grid"),
+            *self._chart(chart),
         ]
 
     def agency(self, agency: str) -> list[Block]:
