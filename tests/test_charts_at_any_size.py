@@ -7,9 +7,9 @@ import itertools
 import math
 
 import pytest
+from conftest import make_workspace
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
-from conftest import make_workspace
 from synthetic_audit import write_synthetic_audit
 
 from audit_analysis.analysis.exhibits import build_exhibits
