@@ -12,7 +12,7 @@ import yaml
 
 from audit_analysis.intake.raw_tables import CASES, THEMES
 from audit_analysis.problems import Problem, warning
-from audit_analysis.vocabulary import normalise_label
+from audit_analysis.vocabulary import has_letter_or_digit, normalise_label
 
 OTHER_THEME = "Other"
 ISSUE_SEPARATOR = ";"
@@ -42,6 +42,11 @@ def load_themes(path: str | Path | None = None) -> dict[str, tuple[str, ...]]:
             raise ValueError(f"Theme {theme!r} must list its words or phrases as text.")
         if str(theme) == OTHER_THEME:
             raise ValueError(f"'{OTHER_THEME}' is kept for issues that match no theme.")
+        for phrase in phrases:
+            if not has_letter_or_digit(phrase.strip().rstrip("*")):
+                raise ValueError(
+                    f"Theme {theme!r} lists {phrase!r}, which has no letter or digit to match on."
+                )
         themes[str(theme)] = tuple(phrases)
     return themes
 
@@ -51,8 +56,10 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     words = normalise_label(phrase.strip().rstrip("*"))
     if not words:
         raise ValueError(f"Theme phrase {phrase!r} has no words in it.")
-    ending = r"[0-9a-z]*" if prefix else ""
-    return re.compile(rf"(?<![0-9a-z]){re.escape(words)}{ending}(?![0-9a-z])")
+    ending = (
+        r"\S*" if prefix else ""
+    )  # text and phrase are folded: words of any script, one space apart
+    return re.compile(rf"(?<!\S){re.escape(words)}{ending}(?!\S)")
 
 
 def compile_themes(themes: Mapping[str, Sequence[str]]) -> dict[str, list[re.Pattern[str]]]:
