@@ -21,8 +21,12 @@ A4_TEXT_HEIGHT_IN = (297 - 24 - 22) / 25.4  # the paper's @page margins (boardpa
 OVERLAP_PX = 1.0  # text boxes may touch, not overlap by more than this
 
 
-@pytest.fixture(scope="module", params=[4, 12, 30, 60, 1000])
+@pytest.fixture(scope="module", params=["reference", 4, 11, 30, 60, 1000])
 def exhibits(request, tmp_path_factory):
+    """The reference audit's exhibits, or a made-up audit's of that many cases (11: the largest
+    drawn as a case × agency grid; 30: the largest with a bar per case)."""
+    if request.param == "reference":
+        return build_exhibits(request.getfixturevalue("bromley_processed")["audit"])
     root = tmp_path_factory.mktemp(f"synthetic-{request.param}")
     folder = write_synthetic_audit(root / f"synth-{request.param}", request.param)
     paths = make_workspace(root / "project", folder).audit(folder.name)

@@ -359,7 +359,7 @@ def good_or_better(ctx: Context) -> Finish:
     return finish
 
 
-GRID_CASES = 12
+GRID_CASES = 11
 """Above this many cases the grid's cells grow too narrow for their grade codes (measured in
 tests/test_charts_at_any_size.py) and it becomes a smear: the paper shows how
 many agencies audited each case instead (the grid itself is still filed as a table)."""
