@@ -193,7 +193,7 @@ def test_draft_is_marked():
     html = BoardPaperHTMLExporter(draft=True).from_notebook_node(_notebook())[0]
     assert "<title>DRAFT: " in html and 'class="bp-draft"' in html
     assert '@top-right { content: "DRAFT"; }' in html
-    assert '<div aria-hidden="true" class="bp-draft-mark">DRAFT</div>' in html
+    assert '<div aria-hidden="true" class="bp-draft-mark" data-mark="DRAFT"></div>' in html
 
 
 def test_a_complete_paper_carries_no_draft_mark(html):
