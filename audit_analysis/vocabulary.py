@@ -171,7 +171,8 @@ DEFAULT_KEY_AREAS: tuple[KeyArea, ...] = (
     KeyArea(
         "recognition_and_response",
         "Recognition and Response",
-        "Was the risk of neglect recognised, and was the response timely and proportionate?",
+        # {theme} is the audit's theme (audit.yaml), filled in where the question is asked
+        "Was the risk of {theme} recognised, and was the response timely and proportionate?",
         ("Response and Recognition", "Recognition", "Recognition Response"),
     ),
     KeyArea(

@@ -205,3 +205,14 @@ def test_empty_tables_give_a_message_not_a_chart():
     )
     assert alone.message == "Every child is in the same category"
     assert alone.notes == ("Ethnicity is not shown: not recorded for any child.",)
+
+
+def test_large_counts_are_written_with_thousands_separators():
+    """A 1,000-case audit: 'n = 4,999 audits', never 'n = 4999 audits'."""
+    from audit_analysis.analysis import chart_text, findings
+
+    assert chart_text.n_text(4999, "audits", None) == "n = 4,999 audits"
+    assert chart_text.plural(1000, "case") == "1,000 cases"
+    assert chart_text.count_words(2023, False, ("referral", "referrals")) == "2,023 referrals"
+    assert findings.count_noun(1000, "child", "children") == "1,000 children"
+    assert chart_text.n_text(999, "audits", None) == "n = 999 audits"

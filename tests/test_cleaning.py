@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from conftest import FIXTURES, MINIMAL_AUDIT, make_workspace
 
 from audit_analysis.clean.cleaning import clean_audit, normalise_case_id, parse_date
@@ -250,3 +251,33 @@ def test_unknown_column_gets_a_suggestion(minimal_workspace):
     (paths.raw / "submissions.csv").write_text(text)
     messages = [str(p) for p in validate(paths).problems]
     assert any("'Evidance'" in m and "did you mean 'evidence'" in m for m in messages), messages
+
+
+def test_returns_grading_only_some_key_areas_get_one_error_naming_key_areas(tmp_path):
+    """No follow-on warnings ("this case has no returns") for a file that could not be read."""
+    folder = tmp_path / MINIMAL_AUDIT.name
+    shutil.copytree(MINIMAL_AUDIT, folder)
+    submissions = folder / "submissions.csv"
+    frame = pd.read_csv(submissions, dtype=str)
+    frame.drop(columns=["case_recording", "supervision_and_management"]).to_csv(
+        submissions, index=False
+    )
+    [problem] = clean_audit(read_raw_audit(folder)).problems
+    assert problem.severity == "error" and problem.file == "submissions.csv"
+    assert problem.message.startswith(
+        "no column for key area(s) 'case_recording', 'supervision_and_management': add the "
+        "column(s), or list the key areas this audit grades under `key_areas` in audit.yaml"
+    )
+    snippet = yaml.safe_load(problem.message.split("add to audit.yaml:  ")[1])
+    assert snippet == {
+        "key_areas": [
+            {"key": "recognition_and_response", "label": "Recognition and Response"},
+            {"key": "voice_of_the_child", "label": "Voice of the Child"},
+            {"key": "assessment_analysis_planning", "label": "Assessment, Analysis and Planning"},
+            {"key": "intervention_and_review", "label": "Intervention and Review"},
+        ]
+    }
+    # the remedy it names works as written
+    config = folder / "audit.yaml"
+    config.write_text(config.read_text() + "\n" + problem.message.split("add to audit.yaml:  ")[1])
+    assert errors_in(clean_audit(read_raw_audit(folder)).problems) == []

@@ -53,8 +53,14 @@ def papers(tmp_path_factory):
     return workspace
 
 
-def _open_in_browser(html_path: Path):
-    """Load the paper in headless Chromium; return (page facts, console errors, requests that left the machine)."""
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP, PHONE = 1280, 320  # CSS pixels wide; 320 is WCAG's reflow width
+
+
+def _open_in_browser(html_path: Path, *, width: int = DESKTOP, axe: bool = False):
+    """Load the paper in headless Chromium; return (page facts, console errors, requests that left
+    the machine). With `axe`, facts["axe"] holds axe-core's WCAG 2.2 AA (and best-practice)
+    violations, as "rule: element" strings; axe.min.js comes from the installed package."""
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = _browser()
     if executable is None:
@@ -75,6 +81,7 @@ def _open_in_browser(html_path: Path):
             ],
         )
         page = browser.new_page()
+        page.set_viewport_size({"width": width, "height": 900})
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: console_errors.append(str(e)))
 
@@ -98,8 +105,26 @@ def _open_in_browser(html_path: Path):
                 ids: [...document.querySelectorAll('[id]')].map(e => e.id),
             })"""
         )
+        if axe:  # the charts' folded data tables too
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            facts["axe"] = _axe_violations(page)
         browser.close()
     return facts, console_errors, outside
+
+
+def _axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {
+        "runOnly": {"type": "tag", "values": [*WCAG_22_AA, "best-practice"]},
+        "resultTypes": ["violations"],
+    }
+    response = Axe().run(page, options=options).response
+    return [
+        f"{rule['id']}: {node['target']} {node.get('failureSummary', '')[:160]}"
+        for rule in response["violations"]
+        for node in rule["nodes"]
+    ]
 
 
 def test_run_leaves_paper_notebooks_figures_and_manifest(papers):
@@ -162,6 +187,57 @@ def test_pdf_paper_is_a4_marked_on_every_page_with_the_reference_numbers(papers)
     assert any(re.search(r"\b0\s+0\s+8\s+2\s+0\b", row) for row in rows), rows
 
 
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_html_paper_passes_axe_at_desktop_and_phone_width(papers, width):
+    """WCAG 2.2 AA (and axe's best practice) in the real browser, wide and at 320 px reflow."""
+    sample = papers.audit(SAMPLE_AUDIT.name)
+    draft = sample.for_version(publication=True).paper("html", publication=True, draft=True)
+    for paper in (papers.audit(REFERENCE_AUDIT.name).paper("html"), sample.paper("html"), draft):
+        facts, _, _ = _open_in_browser(paper, width=width, axe=True)
+        assert facts["axe"] == [], f"{paper.name} at {width} px: " + "\n".join(facts["axe"])
+
+
+def test_every_chart_has_a_short_alt_text_and_a_data_table(papers):
+    facts, _, _ = _open_in_browser(papers.audit(REFERENCE_AUDIT.name).paper("html"))
+    alts = [i["alt"] for i in facts["images"]]
+    assert alts and max(len(a) for a in alts) <= 300
+    html = papers.audit(REFERENCE_AUDIT.name).paper("html").read_text()
+    assert html.count('<details class="bp-chart-data">') == len(alts)
+
+
+def test_pdf_paper_is_pdf_ua_1_with_table_headers_kept(papers):
+    """PDF/UA-1 declared in the XMP metadata; tables tagged with header cells that data cells
+    point to, by column and (for scope="row") by row."""
+    reader = PdfReader(papers.audit(REFERENCE_AUDIT.name).paper("pdf"))
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfuaid:part(>|=\")1", xmp), xmp[:500]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert str(root["/Lang"]) == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    kinds, cells = _structure(root["/StructTreeRoot"])
+    assert {"/Table", "/TR", "/TH", "/TD", "/Caption"} <= kinds
+    # the "Children's Social Care" row of a grade table: its cells name the row's header too
+    headers = [list(cell["/A"]["/Headers"]) for cell in cells if "/Headers" in cell.get("/A", {})]
+    assert headers and any(len(h) >= 2 for h in headers)
+
+
+def _structure(node, kinds=None, cells=None):
+    """Every structure type in the tagged PDF, and every TD element."""
+    kinds, cells = (set() if kinds is None else kinds), ([] if cells is None else cells)
+    node = node.get_object()
+    if hasattr(node, "get") and "/S" in node:
+        kinds.add(str(node["/S"]))
+        if node["/S"] == "/TD":
+            cells.append(node)
+    kids = node.get("/K") if hasattr(node, "get") else None
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if hasattr(kid, "get"):
+            _structure(kid, kinds, cells)
+    return kinds, cells
+
+
 def test_word_paper_has_the_html_papers_headings_tables_and_figures(papers):
     import docx
     from bs4 import BeautifulSoup
@@ -184,7 +260,8 @@ def test_word_paper_has_the_html_papers_headings_tables_and_figures(papers):
     assert len(expected) > 20 and headings == expected
     alt_texts = [img["alt"] for img in html.find_all("img")]
     assert [shape._inline.docPr.get("descr") for shape in document.inline_shapes] == alt_texts
-    assert len(document.tables) == len(html.find_all("table"))
+    tables = [t for t in html.find_all("table") if not t.find_parent("details")]
+    assert len(document.tables) == len(tables)  # the charts' data tables are the HTML's only
     for section in document.sections:  # a final paper: marked, paged, no DRAFT
         assert [p.text for p in section.header.paragraphs] == ["OFFICIAL-SENSITIVE"]
         assert section.footer.paragraphs[0].text == "OFFICIAL-SENSITIVE"

@@ -139,9 +139,17 @@ def test_title_block_shows_the_details_escaped(soup, html):
 
 
 def test_marking_is_a_banner_at_top_and_bottom_and_on_every_printed_page(soup, html):
-    banners = soup.select("body > .bp-marking")
+    banners = soup.select("body > header > .bp-marking, body > footer > .bp-marking")
     assert [b.get_text() for b in banners] == [MARKING, MARKING]
-    assert banners[0] is soup.body.find(True) and banners[1] is soup.body.find_all(True)[-1]
+    # first and last on the page, each inside a landmark (every piece of a page must be)
+    assert banners[0] is soup.body.find(True).find(True)
+    assert banners[1] is soup.body.find_all(True)[-1]
+    assert [tag.name for tag in soup.body.find_all(True, recursive=False)] == [
+        "header",
+        "nav",
+        "main",
+        "footer",
+    ]
     assert f'@top-center {{ content: "{css_string(MARKING)}"; }}' in html
     assert f'@bottom-center {{ content: "{css_string(MARKING)}"; }}' in html
 
@@ -185,7 +193,7 @@ def test_draft_is_marked():
     html = BoardPaperHTMLExporter(draft=True).from_notebook_node(_notebook())[0]
     assert "<title>DRAFT: " in html and 'class="bp-draft"' in html
     assert '@top-right { content: "DRAFT"; }' in html
-    assert '<div aria-hidden="true" class="bp-draft-mark">DRAFT</div>' in html
+    assert '<div aria-hidden="true" class="bp-draft-mark" data-mark="DRAFT"></div>' in html
 
 
 def test_a_complete_paper_carries_no_draft_mark(html):
@@ -437,3 +445,23 @@ def test_no_line_is_broken_after_its_first_word_before_italics():
     pages = PdfReader(io.BytesIO(export.html_to_pdf(html))).pages
     lines = [line for page in pages for line in page_lines(page)]
     assert "Fictional:" not in lines and lines.count("(Partnership business manager; due") == 0
+
+
+def test_any_table_gets_scoped_headers_and_a_named_scroll_box_a_keyboard_reaches():
+    """A table from commentary Markdown too: header cells scoped; each table in a focusable
+    region named by its caption (unique names), so it can scroll at 320 px (WCAG 2.1.1)."""
+    caption = "<caption>Grades</caption>"
+    body = "<tbody><tr><th>Police</th><td>3</td></tr></tbody>"
+    head = "<thead><tr><th>Agency</th><th>Good</th></tr></thead>"
+    table = f"<table>{caption}{head}{body}</table>"
+    nb = _notebook(_display({"text/html": table + table}))
+    html = BoardPaperHTMLExporter().from_notebook_node(nb)[0]
+    soup = BeautifulSoup(html, "html.parser")
+    boxes = soup.select("main div.bp-table-scroll")
+    assert len(boxes) == len(soup.select("main table"))
+    assert all((b["role"], b["tabindex"]) == ("region", "0") for b in boxes)
+    labels = [b["aria-label"] for b in boxes]
+    assert len(set(labels)) == len(labels)
+    assert {"Grades", "Grades (2)", "Table"} <= set(labels)  # "Table": the uncaptioned one
+    graded = boxes[labels.index("Grades")].table
+    assert [th["scope"] for th in graded.find_all("th")] == ["col", "col", "row"]

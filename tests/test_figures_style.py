@@ -12,6 +12,7 @@ from figure_helpers import (
 from matplotlib.colors import to_hex
 
 from audit_analysis.paper import figures as F
+from audit_analysis.paper.figures.style import STATUS_EDGES
 from audit_analysis.vocabulary import (
     NOT_GRADED,
     OFSTED,
@@ -38,6 +39,32 @@ def test_palette_follows_the_scale_and_prints_as_distinct_greys(scale):
 
 
 @pytest.mark.parametrize("scale", [OFSTED, OFSTED_2025])
+def test_every_fill_stands_out_from_the_page_or_is_outlined(scale):
+    """WCAG 1.4.11: a bar segment is a graphical object and needs 3:1 against what surrounds
+    it; segments are parted by white gaps, so against white. Pale shapes get an outline."""
+    for grade, colour in F.grade_palette(scale).items():
+        if grade == NOT_GRADED:
+            assert F.contrast_ratio(F.FAINT, "#ffffff") >= 3, "Not graded's outline"
+        else:
+            assert F.contrast_ratio(colour, "#ffffff") >= 3, (grade, colour)
+    for status, colour in F.STATUS_COLOURS.items():
+        edge = STATUS_EDGES.get(status)
+        assert F.contrast_ratio(edge or colour, "#ffffff") >= 3, status
+    assert F.contrast_ratio(F.NEUTRAL_BAR, "#ffffff") >= 3
+
+
+def test_a_bar_chart_outlines_not_graded_and_parts_segments_with_white():
+    import pandas as pd
+
+    counts = pd.DataFrame({"Good": [2], "Not graded": [1]}, index=["Police"])
+    fig = F.plot_overall_grades(counts.reindex(columns=OFSTED.all_grades, fill_value=0))
+    patches = {p.get_label(): p for p in fig.axes[0].containers}
+    good, not_graded = patches["Good"].patches[0], patches["Not graded"].patches[0]
+    assert to_hex(good.get_edgecolor()) == "#ffffff"
+    assert to_hex(not_graded.get_edgecolor()) == F.FAINT
+
+
+@pytest.mark.parametrize("scale", [OFSTED, OFSTED_2025])
 def test_grades_at_or_above_the_line_are_blue_and_below_it_warm(scale):
     for grade, colour in F.grade_palette(scale).items():
         r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
@@ -59,7 +86,7 @@ def test_every_fill_gets_text_of_readable_contrast():
     ]
     for fill in fills:
         assert F.contrast_ratio(F.text_colour_for(fill), fill) >= 4.5, fill
-    assert F.text_colour_for("#08306b") == "#ffffff"
+    assert F.text_colour_for("#0b2a5b") == "#ffffff"
     assert F.text_colour_for("#ebebeb") == "#000000"
 
 

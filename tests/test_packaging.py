@@ -18,6 +18,8 @@ from packaging.utils import canonicalize_name
 PYPI_TO_CONDA_FORGE = {"playwright": "playwright-python"}
 """Where conda-forge names a package differently from PyPI."""
 NOT_PACKAGES = {"python", "pip"}
+PIP_ONLY = {"axe-playwright-python"}
+"""Not on conda-forge: environment.yml's pip block installs them."""
 
 
 def _pyproject() -> dict:
@@ -49,9 +51,17 @@ def _conda_packages() -> dict[str, SpecifierSet]:
     return packages
 
 
+def _pip_packages() -> dict[str, SpecifierSet]:
+    """The requirements environment.yml's pip block installs (not the package itself)."""
+    [pip] = [d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict)]
+    wanted = [Requirement(line) for line in pip if not line.startswith("-e ")]
+    return {canonicalize_name(r.name): r.specifier for r in wanted}
+
+
 def test_environment_yml_names_the_same_packages_with_the_same_floors_as_pyproject():
     declared = _declared()
     conda = {n: s for n, s in _conda_packages().items() if n not in NOT_PACKAGES}
+    conda |= _pip_packages()
     assert sorted(conda) == sorted(declared), (
         f"only in pyproject: {sorted(set(declared) - set(conda))}; "
         f"only in environment.yml: {sorted(set(conda) - set(declared))}"
@@ -69,7 +79,8 @@ def test_environment_yml_python_is_the_one_pyproject_requires():
 def test_environment_yml_pip_block_holds_only_lines_pip_accepts():
     """pip rejects most options in a requirements list (`--no-deps` made the env fail)."""
     [pip] = [d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict)]
-    assert pip == ["-e ."]  # the package itself; conda installed what it needs
+    assert pip[-1] == "-e ."  # the package itself; conda (and the lines before) the rest
+    assert set(_pip_packages()) == PIP_ONLY
     for line in pip:
         target = line.removeprefix("-e ").strip()
         assert target == "." or Requirement(target)

@@ -21,7 +21,11 @@ from audit_analysis.intake.config import read_config
 from audit_analysis.intake.raw_tables import ROW
 from audit_analysis.intake.workbooks import HEADER_ROW, agency_file_names, read_returned_workbooks
 from audit_analysis.problems import errors_in, warnings_in
-from audit_analysis.run.questionnaires import questionnaire_bytes, write_questionnaires
+from audit_analysis.run.questionnaires import (
+    area_question,
+    questionnaire_bytes,
+    write_questionnaires,
+)
 from audit_analysis.vocabulary import parse_status
 
 AUDIT = REFERENCE_AUDIT.name
@@ -394,8 +398,21 @@ def test_questionnaire_layout(audit):
         "No involvement",
         "Leave the cell blank",
         "OFFICIAL-SENSITIVE",
+        "Was the risk of neglect recognised",
     ):
         assert expected in text
+    assert "{theme}" not in text
+
+
+def test_key_area_questions_use_the_audits_theme():
+    question = "Was the risk of {theme} recognised?"
+    assert area_question(question, "Child sexual abuse") == (
+        "Was the risk of child sexual abuse recognised?"
+    )
+    assert (
+        area_question(question, "CSE and missing") == "Was the risk of CSE and missing recognised?"
+    )
+    assert area_question("Is there oversight?", "neglect") == "Is there oversight?"
 
 
 def test_questionnaires_are_the_same_bytes_every_time(audit, monkeypatch):

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 
 import pandas as pd
 import pytest
 from conftest import MINIMAL_AUDIT
 
+from audit_analysis.analysis.exhibits.model import Exhibit, frame_like
 from audit_analysis.clean.pipeline import clean, validate
 from audit_analysis.clean.processed import read_processed
 from audit_analysis.intake.commentary import MissingCommentaryError
-from audit_analysis.paper.blocks import Chart, Markdown, Table, table_html
+from audit_analysis.paper.blocks import (
+    ALT_TEXT_LIMIT,
+    MAX_TABLE_ROWS,
+    Chart,
+    Markdown,
+    Table,
+    short_text,
+    table_html,
+)
 from audit_analysis.paper.outputs import build_outputs
 from audit_analysis.paper.report import BoardPaper, open_paper, validation_blocks
 from audit_analysis.problems import AuditDataError
@@ -129,6 +139,63 @@ def test_tables_are_escaped_and_shares_shown_as_percentages():
     assert "<caption>Caption &lt;script&gt;</caption>" in html
 
 
+def test_audit_sample_section_prints_the_sample_from_audit_yaml(minimal_audit, tmp_path):
+    blocks = _paper(minimal_audit, tmp_path).audit_sample()
+    assert blocks[1] == Markdown("**How the sample was chosen:** Three fictional cases.")
+    unsampled = _with(minimal_audit, config={"sample": ""})
+    assert all(
+        "How the sample" not in b.text
+        for b in _paper(unsampled, tmp_path / "u").audit_sample()
+        if isinstance(b, Markdown)
+    )
+
+
+def test_table_headers_are_scoped_and_named_in_words():
+    frame = pd.DataFrame(
+        {"Good": [2, 0], "median_days": [12.5, float("nan")]},
+        index=pd.Index(["1", "2"], name="case_id"),
+    )
+    html_text = table_html(Table(frame, "t", "Grades by case"))
+    assert html_text == (
+        '<table class="audit-table"><caption>Grades by case</caption><thead><tr>'
+        '<th scope="col">Case</th><th scope="col">Good</th>'
+        '<th scope="col">Median days between referrals</th></tr></thead><tbody>'
+        '<tr><th scope="row">1</th><td>2</td><td>12.5</td></tr>'
+        '<tr><th scope="row">2</th><td>0</td><td>–</td></tr></tbody></table>'
+    )
+
+
+def test_a_table_of_many_rows_shows_the_first_rows_and_says_where_the_rest_are():
+    cases = pd.Index([str(n) for n in range(1, 1001)], name="case_id")
+    table = pd.DataFrame({"referrals": range(1000)}, index=cases)
+    exhibit = Exhibit(
+        "referrals-by-case",
+        "appendix",
+        "Referrals by case",
+        table,
+        frame_like(table, False),
+        frame_like(table, ""),
+        note="Made up.",
+    )
+    shown = Table.of(exhibit)
+    assert list(shown.frame.index) == [str(n) for n in range(1, MAX_TABLE_ROWS + 1)]
+    assert shown.note == (
+        f"Made up. The first {MAX_TABLE_ROWS} of 1,000 rows are shown; every row is in "
+        "tables/referrals-by-case.csv beside this paper."
+    )
+    assert len(Table.of(exhibit, max_rows=None).frame) == 1000
+    short = dataclasses.replace(exhibit, table=table.iloc[:MAX_TABLE_ROWS])
+    assert Table.of(short).note == "Made up."
+
+
+def test_long_alt_text_keeps_whole_sentences_within_the_limit():
+    text = "Bar chart of grades. " + " ".join(f"Agency {i}: {i} Good." for i in range(60))
+    short = short_text(text, 60)
+    assert short == "Bar chart of grades. Agency 0: 0 Good. Agency 1: 1 Good."
+    assert short_text("one " * 40, 20) == "one one one one…"
+    assert short_text("Short.", 60) == "Short."
+
+
 def test_validation_blocks_list_problems_and_stop_on_errors(minimal_workspace):
     root = str(minimal_workspace.root)
     blocks = validation_blocks(MINIMAL_AUDIT.name, root)
@@ -233,7 +300,12 @@ def test_show_displays_the_saved_chart_with_its_alt_text(minimal_audit, tmp_path
             "referral-outcomes-during",
         )
     ]
-    assert len(saved) == 3 and len(shown) == 3
-    for (_args, kwargs), chart in zip(shown, charts, strict=True):
-        assert kwargs["metadata"]["image/png"]["alt"] == chart.alt_text
+    assert len(saved) == 3 and len(shown) == 6  # each chart, then its data table
+    images, tables = shown[0::2], shown[1::2]
+    for (_args, kwargs), chart in zip(images, charts, strict=True):
+        assert kwargs["metadata"]["image/png"]["alt"] == chart.short_alt_text
+        assert len(chart.short_alt_text) <= ALT_TEXT_LIMIT
         assert chart.alt_text == (chart.png.with_suffix(".txt")).read_text().strip()
+    for (args, _kwargs), chart in zip(tables, charts, strict=True):
+        assert args[0].data.startswith('<details class="bp-chart-data"><summary>Data table: ')
+        assert f"<caption>{html.escape(chart.data.caption)}</caption>" in args[0].data

@@ -71,12 +71,12 @@ def one_line(text: str) -> str:
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     """'1 agency', '3 agencies'."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def count_or_marker(n: int, threshold: int | None) -> str:
     """The number, or 'c' when primary suppression hides it."""
-    return MARKER if disclosure.is_small(n, threshold) else str(n)
+    return MARKER if disclosure.is_small(n, threshold) else f"{n:,}"
 
 
 def n_text(n: int, unit: str, threshold: int | None) -> str:
@@ -98,7 +98,7 @@ def count_words(value: int, hidden: bool, noun: tuple[str, str]) -> str:
     """'2 referrals', '1 referral', 'no referrals', 'c referrals' (hidden)."""
     if hidden:
         return f"{MARKER} {noun[1]}"
-    return f"no {noun[1]}" if value == 0 else f"{value} {noun[0] if value == 1 else noun[1]}"
+    return f"no {noun[1]}" if value == 0 else f"{value:,} {noun[0] if value == 1 else noun[1]}"
 
 
 def describe_series(

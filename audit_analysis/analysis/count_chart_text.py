@@ -23,6 +23,8 @@ from audit_analysis.analysis.chart_text import (
 from audit_analysis.analysis.profile import OTHER_THEME, UNRECORDED
 
 REFERRALS_PER_CASE_TITLE = "Referrals received before the audit period, by case"
+REFERRAL_DISTRIBUTION_TITLE = "Children by number of referrals received before the audit period"
+AGENCIES_PER_CASE_TITLE = "Cases by the number of agencies that audited them"
 REFERRAL_CATEGORIES_TITLE = "Categories of referrals received before the audit period"
 REFERRAL_OUTCOMES_TITLE = "Outcomes of all referrals made during the audit period"
 THEMES_TITLE = "Issues in the case outlines"
@@ -89,6 +91,46 @@ def describe_referrals_per_case(
     unit = f"referrals for {plural(len(s), 'case')}" if len(s) else "referrals"
     return describe_counts(
         s, hidden, title=title, unit=unit, category_label="Case", threshold=threshold
+    )
+
+
+def describe_referral_distribution(
+    counts: pd.Series | pd.DataFrame,
+    hidden: pd.Series | None = None,
+    *,
+    title: str = REFERRAL_DISTRIBUTION_TITLE,
+    threshold: int | None = None,
+) -> ChartText:
+    """``referrals.children_by_referral_count()``: n = children, a bar per number of referrals."""
+    s = tables.as_series(counts, "children")
+    return describe_counts(
+        s,
+        hidden,
+        title=title,
+        unit="children",
+        noun=("child", "children"),
+        category_label="Referrals",
+        threshold=threshold,
+    )
+
+
+def describe_agencies_per_case(
+    counts: pd.Series | pd.DataFrame,
+    hidden: pd.Series | None = None,
+    *,
+    title: str = AGENCIES_PER_CASE_TITLE,
+    threshold: int | None = None,
+) -> ChartText:
+    """``grading.cases_by_agencies_auditing()``: n = cases, a bar per number of agencies."""
+    s = tables.as_series(counts, "cases")
+    return describe_counts(
+        s,
+        hidden,
+        title=title,
+        unit="cases",
+        noun=("case", "cases"),
+        category_label="Agencies",
+        threshold=threshold,
     )
 
 

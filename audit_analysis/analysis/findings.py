@@ -73,11 +73,11 @@ def count_noun(n: int, singular: str, plural: str | None = None, *, hidden: bool
         return f"{SOME} {plural}"
     if n == 0:
         return f"no {plural}"
-    return f"{n} {singular if n == 1 else plural}"
+    return f"{n:,} {singular if n == 1 else plural}"
 
 
 def _number(n: int, hidden: bool) -> str:
-    return SOME if hidden else str(n)
+    return SOME if hidden else f"{n:,}"
 
 
 def _were(n: int, hidden: bool) -> str:

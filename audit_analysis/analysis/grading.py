@@ -528,3 +528,18 @@ def case_agency_grid(
     ):
         grid.loc[case_id, agency] = cell
     return grid.astype("str")
+
+
+def cases_by_agencies_auditing(grid: pd.DataFrame) -> pd.DataFrame:
+    """How many cases were audited by 1, 2, 3, … agencies: the case × agency grid of a large
+    sample as a distribution.
+
+    ``grid``: ``case_agency_grid()``. A cell counts when the agency returned an audit for the
+    case (a grade or Not graded), not for no involvement, not submitted or no return. Index
+    'agencies' ("0" … the largest, every value between); column 'cases' (int64).
+    """
+    not_audited = {NO_RETURN, STATUS_LABELS["no_involvement"], STATUS_LABELS["not_submitted"]}
+    audited = (~grid.isin(not_audited)).sum(axis=1).astype("int64")
+    labels = [str(n) for n in range(int(audited.max()) + 1 if len(audited) else 1)]
+    counts = audited.astype(str).value_counts().reindex(labels, fill_value=0).astype("int64")
+    return pd.DataFrame({"cases": counts.to_numpy()}, index=pd.Index(labels, name="agencies"))

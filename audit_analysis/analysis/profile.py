@@ -7,13 +7,18 @@ in a fixed order, so a figure or a disclosure mask can be drawn from it without 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from audit_analysis.intake.themes import OTHER_THEME, load_themes
-from audit_analysis.vocabulary import case_sort_key, normalise_label
+from audit_analysis.intake.themes import (
+    OTHER_THEME,
+    compile_themes,
+    load_themes,
+    split_issues,
+    themes_of,
+)
+from audit_analysis.vocabulary import case_sort_key
 
 NOT_KNOWN = "Not known"
 UNRECORDED = (NOT_KNOWN, "Not recorded")
@@ -31,7 +36,6 @@ and 16+, when young people move towards adult services. Ages are whole years at 
 
 GENDERS: tuple[str, ...] = ("Male", "Female", "Other", NOT_KNOWN)
 DISABILITY: tuple[str, ...] = ("Yes", "No", NOT_KNOWN)
-ISSUE_SEPARATOR = ";"
 
 
 def sorted_case_ids(case_ids: Iterable[object]) -> list[str]:
@@ -124,28 +128,6 @@ def case_profile(cases: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"children": pd.Series(children, dtype="int64").to_numpy()}, index=index)
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    prefix = phrase.strip().endswith("*")
-    words = normalise_label(phrase.strip().rstrip("*"))
-    if not words:
-        raise ValueError(f"Theme phrase {phrase!r} has no words in it.")
-    ending = (
-        r"\S*" if prefix else ""
-    )  # text and phrase are folded: words of any script, one space apart
-    return re.compile(rf"(?<!\S){re.escape(words)}{ending}(?!\S)")
-
-
-def _compile(themes: Mapping[str, Sequence[str]]) -> dict[str, list[re.Pattern[str]]]:
-    return {theme: [_phrase_pattern(p) for p in phrases] for theme, phrases in themes.items()}
-
-
-def split_issues(issues: object) -> list[str]:
-    """The outline issues recorded for one case, in the order written."""
-    if issues is None or (not isinstance(issues, str) and pd.isna(issues)):
-        return []
-    return [i.strip() for i in str(issues).split(ISSUE_SEPARATOR) if i.strip()]
-
-
 def issue_themes(
     cases: pd.DataFrame, themes: Mapping[str, Sequence[str]] | None = None
 ) -> pd.DataFrame:
@@ -154,14 +136,12 @@ def issue_themes(
     RangeIndex; columns 'case_id', 'issue', 'theme' (str). One row per (issue, theme) hit:
     cases in natural order, issues as written, themes in mapping order.
     """
-    patterns = _compile(load_themes() if themes is None else themes)
+    patterns = compile_themes(load_themes() if themes is None else themes)
     issues_by_case = dict(zip(cases["case_id"].astype("str"), cases["issues"], strict=True))
     rows = []
     for case_id in sorted_case_ids(issues_by_case):
         for issue in split_issues(issues_by_case[case_id]):
-            text = normalise_label(issue)
-            hits = [t for t, ps in patterns.items() if any(p.search(text) for p in ps)]
-            rows += [(case_id, issue, theme) for theme in hits or [OTHER_THEME]]
+            rows += [(case_id, issue, theme) for theme in themes_of(issue, patterns)]
     return pd.DataFrame(rows, columns=["case_id", "issue", "theme"], dtype="str")
 
 

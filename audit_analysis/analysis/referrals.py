@@ -184,3 +184,17 @@ def referral_interval_summary(
             "longest_days": "float64",
         }
     )
+
+
+def children_by_referral_count(per_case: pd.DataFrame, *, top: int = 6) -> pd.DataFrame:
+    """How many children had 0, 1, 2, … referrals: a per-case chart of a large sample as a
+    distribution (one bar per count, not per child).
+
+    ``per_case``: ``referrals_per_case()``. Index 'referrals' ("0", "1", …, "`top` or more",
+    every value present); column 'children' (int64).
+    """
+    counts = per_case["referrals"].astype("int64")
+    labels = [str(n) for n in range(top)] + [f"{top} or more"]
+    bucket = counts.clip(upper=top).map(lambda n: labels[n])
+    table = bucket.value_counts().reindex(labels, fill_value=0).astype("int64")
+    return pd.DataFrame({"children": table.to_numpy()}, index=pd.Index(labels, name="referrals"))

@@ -34,6 +34,7 @@ from audit_analysis.intake.raw_tables import (
     RawAudit,
     RawTable,
 )
+from audit_analysis.intake.themes import unthemed_cases_problems
 from audit_analysis.problems import Problem, error, errors_in, warning
 from audit_analysis.vocabulary import (
     GRADE_SCALES,
@@ -608,8 +609,11 @@ def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
     recommendations = _clean_recommendations(
         raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
     )
-    _cases_without_returns(raw.tables.get(CASES, []), returns, check)
+    if not errors_in(raw.problems):  # a file not read leaves every case "without returns"
+        _cases_without_returns(raw.tables.get(CASES, []), returns, check)
     _commentary_headings(config, raw, check)
+    issues = dict(zip(cases["case_id"].astype("str"), cases["issues"], strict=True))
+    check.problems += unthemed_cases_problems(issues, raw.folder)
     check.problems[:0] = _scale_hint(config, check.problems)
     return CleanAudit(
         raw.audit_id,

@@ -7,6 +7,7 @@ headers the same way and remember where every value came from.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,6 +214,10 @@ def match_headers(
         positions[position] = key
         typed[key] = header
     missing = [key for key in spec.required if key not in typed]
+    missing_areas = [k for k in missing if k in area_keys and k != "overall"]
+    if spec.file == SUBMISSIONS and missing_areas:
+        problems.append(_missing_areas_problem(missing_areas, area_keys, typed, file, where))
+        missing = [k for k in missing if k not in missing_areas]
     for key in missing:
         problems.append(
             error(
@@ -223,6 +228,30 @@ def match_headers(
             )
         )
     return positions, typed, evidence, problems
+
+
+def _missing_areas_problem(
+    missing: list[str], area_keys: dict, typed: dict[str, str], file: str, where: dict
+) -> Problem:
+    """One error for key-area columns the returns do not have: the usual cause is an audit that
+    grades other (or fewer) areas than the default six, and the remedy is `key_areas` in audit.yaml."""
+    present = [key for key in area_keys if key in typed and key != "overall"]
+    areas = ", ".join(
+        f"{{key: {k}, label: {json.dumps(area_keys[k].aliases[0])}}}" for k in present
+    )
+    inferred = (
+        f". The headers grade {len(present)} area(s); if those are all this audit grades, "
+        f"add to audit.yaml:  key_areas: [{areas}]"
+        if present
+        else ""
+    )
+    return error(
+        file,
+        f"no column for key area(s) {', '.join(repr(k) for k in missing)}: add the column(s), or "
+        f"list the key areas this audit grades under `key_areas` in audit.yaml{inferred}",
+        accepted="a column for every key area of the audit (see key_areas in docs/data-format.md)",
+        **where,
+    )
 
 
 def _evidence_area(folded: str, lookup: dict[str, str], area_keys: dict) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit_analysis.analysis.exhibits.charts import chart_inputs, scale_of
+from audit_analysis.analysis.exhibits.charts import DISTRIBUTIONS, chart_inputs, scale_of
 from audit_analysis.analysis.exhibits.model import Exhibit
 from audit_analysis.paper import figures
 
@@ -33,5 +33,5 @@ def draw(exhibit: Exhibit, threshold: int | None) -> figures.Figure:
         return figures.draw_case_profile(table, hidden, text, hidden_length=length)
     if kind == "themes":
         return figures.draw_themes(table, hidden, text, hidden_length=length)
-    vertical = kind == "referrals-per-case"
+    vertical = kind in ("referrals-per-case", *DISTRIBUTIONS)
     return figures.draw_counts(table, hidden, text, vertical=vertical, hidden_length=length)

@@ -173,7 +173,8 @@ def html_to_pdf(html: str, pdf_path: Path | str | None = None) -> bytes:
     import weasyprint  # slow to import; only PDF users pay for it
 
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True)
+    # PDF/UA-1: tagged, with the document's language and title; table headers keep their scope.
+    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
     if pdf_path is not None:
         write_atomic(Path(pdf_path), pdf)
     return pdf
@@ -273,8 +274,11 @@ def _finish(html: str) -> str:
         link.decompose()
     _add_contents(soup)
     _keep_headings_with_content(soup)
+    labels: set[str] = set()
     for table in soup.select(".bp-content table"):
         _style_table(table)
+        _scope_headers(table)
+        _scroll_region(soup, table, labels)
     _fix_spaces_before_inline(soup)
     _unlink_unsafe(soup)
     for style in soup.find_all("style"):
@@ -441,6 +445,35 @@ def _style_table(table) -> None:
             turned.append(heading)
         for tag in turned:
             tag["class"] = [*tag["class"], "bp-landscape"]
+
+
+def _scope_headers(table) -> None:
+    """Header cells say what they head: a column in the table head, a row in its body."""
+    for cell in table.find_all("th"):
+        if not cell.get("scope"):
+            in_head = cell.find_parent(("thead", "tbody")) is None or (
+                cell.find_parent(("thead", "tbody")).name == "thead"
+            )
+            cell["scope"] = "col" if in_head else "row"
+
+
+def _scroll_region(soup, table, labels: set[str]) -> None:
+    """A table too wide for a phone scrolls sideways in a box a keyboard can reach and a screen
+    reader names (WCAG 2.1.1): a focusable region named by the table's caption, uniquely."""
+    if table.find_parent(class_="bp-table-scroll"):
+        return
+    caption = table.find("caption")
+    base = (caption.get_text(" ", strip=True) if caption else "") or "Table"
+    if table.find_parent("details", class_="bp-chart-data"):
+        base = f"Data table: {base}"
+    label, n = base, 1
+    while label in labels:
+        n += 1
+        label = f"{base} ({n})"
+    labels.add(label)
+    box = soup.new_tag("div", attrs={"class": "bp-table-scroll", "role": "region", "tabindex": "0"})
+    box["aria-label"] = label
+    table.wrap(box)
 
 
 def _check_self_contained(soup) -> None:

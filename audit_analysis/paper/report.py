@@ -31,6 +31,10 @@ from audit_analysis.paper.outputs import FIGURES, current_outputs
 from audit_analysis.paths import Workspace
 from audit_analysis.vocabulary import OVERALL
 
+DETAIL_MAX_ROWS = (
+    250  # the auditor's working tables (notebooks 02, 03) show more rows than the paper
+)
+
 PAPER_MIME = "application/vnd.audit-analysis.paper+json"
 
 PAPER_PARTS: tuple[str, ...] = (
@@ -204,8 +208,10 @@ class BoardPaper:
         return [Markdown("## Introduction"), Markdown(text), self._commentary("introduction")]
 
     def audit_sample(self) -> list[Block]:
+        sample = self.config.sample.strip()  # how the cases were chosen, from audit.yaml
         return [
             Markdown("## Audit sample"),
+            *([Markdown(f"**How the sample was chosen:** {_md(sample)}")] if sample else []),
             self._commentary("audit_sample"),
             *self._sentences("case-profile"),
             *self._chart("case-profile"),
@@ -241,16 +247,25 @@ class BoardPaper:
         ]
 
     def coherence(self) -> list[Block]:
-        if "case-agency-grid" not in self.exhibits:
+        if "agencies-per-case" in self.exhibits:  # a large sample: the grid would be a smear
+            lead = (
+                "How many agencies audited each child's case. The overall grade each agency "
+                "gave each case is in tables/case-agency-grid.csv beside this paper."
+            )
+            chart = "agencies-per-case"
+        elif "case-agency-grid" in self.exhibits:
+            lead = (
+                "Which agencies knew each child, and how each graded its own work: "
+                "rows are agencies, columns cases."
+            )
+            chart = "case-agency-grid"
+        else:
             return []
         return [
             Markdown("### Coherence across agencies"),
-            Markdown(
-                "Which agencies knew each child, and how each graded its own work: "
-                "rows are agencies, columns cases."
-            ),
+            Markdown(lead),
             *self._optional_commentary("coherence"),
-            *self._chart("case-agency-grid"),
+            *self._chart(chart),
         ]
 
     def agency(self, agency: str) -> list[Block]:
@@ -338,7 +353,7 @@ class BoardPaper:
     def _detail(self, part: str) -> list[Block]:
         blocks: list[Block] = []
         for exhibit in self.exhibits.of_part(part):
-            blocks += [Markdown(f"### {_md(exhibit.title)}"), Table.of(exhibit)]
+            blocks += [Markdown(f"### {_md(exhibit.title)}"), Table.of(exhibit, DETAIL_MAX_ROWS)]
         return blocks
 
     def grading_detail(self) -> list[Block]:

@@ -234,7 +234,10 @@ def _write_instructions(ws: Worksheet, config: AuditConfig, agency: str) -> None
         *((f"{n}.", text, bold) for n, text in enumerate(_how_to(config), start=1)),
         ("", "", bold),
         ("Key areas", "What it asks", heading),
-        *((a.label, a.description, bold) for a in config.areas_with_overall),
+        *(
+            (a.label, area_question(a.description, config.theme), bold)
+            for a in config.areas_with_overall
+        ),
         ("", "", bold),
         (f"Grades ({config.scale.label})", "", heading),
         *((grade, "", bold) for grade in config.scale.grades),
@@ -363,3 +366,13 @@ __all__ = [
     "questionnaire_bytes",
     "write_questionnaires",
 ]
+
+
+def area_question(description: str, theme: str) -> str:
+    """A key area's question in the audit's words: "{theme}" becomes the audit's theme, so a
+    child sexual abuse audit never asks about "the risk of neglect"."""
+    words = " ".join(str(theme).split())
+    first = words.split(" ", 1)[0] if words else ""
+    if first and not first.isupper():  # "Neglect" reads "neglect"; "CSE" stays "CSE"
+        words = words[0].lower() + words[1:]
+    return description.replace("{theme}", words or "harm")

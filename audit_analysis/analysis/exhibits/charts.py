@@ -15,8 +15,10 @@ import pandas as pd
 from audit_analysis.analysis import chart_tables as tables
 from audit_analysis.analysis.chart_text import ChartText
 from audit_analysis.analysis.count_chart_text import (
+    describe_agencies_per_case,
     describe_case_profile,
     describe_referral_categories,
+    describe_referral_distribution,
     describe_referral_outcomes,
     describe_referrals_per_case,
     describe_themes,
@@ -30,6 +32,9 @@ from audit_analysis.analysis.grade_chart_text import (
 from audit_analysis.analysis.grading import ALL_AGENCIES
 from audit_analysis.analysis.status_chart_text import describe_case_grid, describe_returns
 from audit_analysis.vocabulary import GRADE_SCALES, STATUS_LABELS, KeyArea
+
+DISTRIBUTIONS = ("referral-distribution", "agencies-per-case")
+"""Chart kinds that show a large sample's per-case counts as a distribution (vertical bars)."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,13 @@ def chart_inputs(exhibit: Exhibit) -> ChartInputs:
         for row, column in exhibit.chart.options.get("small_base_cells", []):
             small.loc[row, column] = True
         return ChartInputs(table, hidden, {"counts": exhibit.detail, "small": small})
-    if kind in ("themes", "referrals-per-case", "referral-categories", "referral-outcomes"):
+    if kind in (
+        "themes",
+        "referrals-per-case",
+        "referral-categories",
+        "referral-outcomes",
+        *DISTRIBUTIONS,
+    ):
         return ChartInputs(*_series(exhibit))
     return ChartInputs(table, hidden)
 
@@ -142,6 +153,8 @@ def describe(exhibit: Exhibit, threshold: int | None, publication: bool) -> Char
         return describe_themes(table, hidden, n_cases=n_cases, title=title, threshold=threshold)
     describe_counts = {
         "referrals-per-case": describe_referrals_per_case,
+        "referral-distribution": describe_referral_distribution,
+        "agencies-per-case": describe_agencies_per_case,
         "referral-categories": describe_referral_categories,
         "referral-outcomes": describe_referral_outcomes,
     }[kind]

@@ -213,21 +213,42 @@ def _counts_exhibit(
     return finish
 
 
+PER_CASE_CHART_CASES = 30
+"""Above this many cases a chart with a bar per case is unreadable: it shows a distribution."""
+
+
+def _per_case_referrals(ctx: Context, refs: pd.DataFrame, before: str):
+    """Referrals before the period per case; for a large sample, children per referral count."""
+    per_case = referrals.referrals_per_case(refs, ctx.case_ids, period="before")
+    if len(per_case) <= PER_CASE_CHART_CASES:
+        return _counts_exhibit(
+            ctx,
+            "referrals-before-per-case",
+            "Referrals received before the audit period, by case",
+            per_case,
+            lambda case: quantity("referrals", case=case, period="before"),
+            before,
+            "referral",
+            "referrals-per-case",
+        )
+    return _counts_exhibit(
+        ctx,
+        "referrals-before-per-case",
+        "Children by number of referrals received before the audit period",
+        referrals.children_by_referral_count(per_case),
+        lambda bucket: quantity("cases", referrals_before=bucket),
+        CASES,
+        "child",
+        "referral-distribution",
+    )
+
+
 def referral_history(ctx: Context) -> Finish:
     """Appendix 1: referrals per case before the period, their categories, outcomes during it."""
     refs = ctx.audit.referrals
     before, during = quantity("referrals", period="before"), quantity("referrals", period="during")
     finishers = [
-        _counts_exhibit(
-            ctx,
-            "referrals-before-per-case",
-            "Referrals received before the audit period, by case",
-            referrals.referrals_per_case(refs, ctx.case_ids, period="before"),
-            lambda case: quantity("referrals", case=case, period="before"),
-            before,
-            "referral",
-            "referrals-per-case",
-        ),
+        _per_case_referrals(ctx, refs, before),
         _counts_exhibit(
             ctx,
             "referral-categories-before",

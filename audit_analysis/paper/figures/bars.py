@@ -97,7 +97,7 @@ def hbars(
                 patch.set_visible(False)
                 if not show_zero:
                     continue
-            label = SUPPRESSED_LABEL if is_hidden else str(value)
+            label = SUPPRESSED_LABEL if is_hidden else f"{value:,}"
             centre = left[i] + widths[i] / 2
             if widths[i] > 0 and widths[i] / per_inch >= text_width_in(label) + 0.08:
                 text = ax.text(

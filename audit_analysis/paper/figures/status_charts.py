@@ -68,7 +68,7 @@ def draw_returns(
     shown = counts[list(DUE)].rename(columns=labels)
     colours = {labels[s]: STATUS_COLOURS[s] for s in DUE}
     hatches = {labels[s]: STATUS_HATCHES.get(s, "") for s in DUE}
-    edges = {labels[s]: STATUS_EDGES[s] for s in STATUS_EDGES}
+    edges = {labels[s]: STATUS_EDGES[s] for s in STATUS_EDGES if s in labels}
     legend = [
         (lab, swatch(colours[lab], hatch=hatches[lab], edge=edges.get(lab)))
         for lab in shown.columns

@@ -36,7 +36,7 @@ SCREEN_DPI = 150
 SAVE_DPI = 200
 INK = "#1a1a1a"
 MUTED = "#505050"  # 8.2:1 on white
-FAINT = "#a6a6a6"
+FAINT = "#767676"  # outlines of pale shapes: 4.5:1 on white (WCAG 1.4.11 asks 3:1)
 NEUTRAL_BAR = "#44617b"  # single-series bars (referrals, profile): carries no grade meaning
 SUPPRESSED_LABEL = MARKER
 SUPPRESSED_HATCH = "..."
@@ -69,41 +69,45 @@ STYLE: dict[str, object] = {
 NOT_GRADED_COLOUR = "#ebebeb"
 
 GRADE_PALETTES: dict[str, dict[str, str]] = {
-    # CIE L* (the grey each prints as): 21, 62, 80, 42; Not graded 93.
+    # CIE L* (the grey each prints as): 18, 47, 60, 34; Not graded 93 (outlined).
     "ofsted": {
-        "Outstanding": "#08306b",
-        "Good": "#5b9bd5",
-        "Requires Improvement": "#fdb863",
-        "Inadequate": "#b8321f",
+        "Outstanding": "#0b2a5b",
+        "Good": "#2d72b2",
+        "Requires Improvement": "#e0720b",
+        "Inadequate": "#9e1b12",
     },
-    # CIE L*: 21, 51, 66, 80, 36; Not graded 93.
+    # CIE L*: 10, 36, 49, 61, 23; Not graded 93 (outlined).
     "ofsted-2025": {
-        "Exceptional": "#08306b",
-        "Strong standard": "#0881b7",
-        "Expected standard": "#54aad4",
-        "Needs attention": "#fdb863",
-        "Urgent improvement": "#a51d1c",
+        "Exceptional": "#061a3a",
+        "Strong standard": "#1952a8",
+        "Expected standard": "#2f78bc",
+        "Needs attention": "#d1820a",
+        "Urgent improvement": "#691a15",
     },
 }
 """Hand-checked grade colours per scale key (:func:`grade_palette` adds Not graded).
 
-Blue at or above the scale's "good" line, orange/red below it. The best grade is the darkest
-and the worst the next darkest, then lightness rises towards the middle of the scale, so no
-two grades (nor Not graded) print as the same grey: tests/test_figures.py checks the gaps in
-CIE L* and in the luma a greyscale conversion uses. The blue/orange axis survives protanopia
-and deuteranopia; the lightness steps carry the rest.
+Blue at or above the scale's "good" line, orange/red below it. Every grade's fill has at
+least 3:1 contrast with white (WCAG 1.4.11, non-text contrast), and bar segments are parted
+by white gaps, so each segment stands out from the page and from its neighbours; Not graded is
+pale (it is the absence of a grade) and outlined in FAINT instead. The best grade is the
+darkest and the worst the next darkest, then lightness rises towards the middle of the scale,
+so no two grades (nor Not graded) print as the same grey: tests/test_figures_style.py checks
+the gaps in CIE L* and in the luma a greyscale conversion uses. The blue/orange axis survives
+protanopia and deuteranopia; the lightness steps carry the rest.
 """
 
 WORST_GRADE_HATCH = "///"
 
 STATUS_COLOURS: dict[str, str] = {
     "submitted": "#2a6f6b",
-    "incomplete": "#8cc7c0",
+    "incomplete": "#31a395",
     "not_submitted": "#ffffff",
     "no_involvement": "#e3e3e3",
 }
 STATUS_HATCHES: dict[str, str] = {"not_submitted": "xxx"}
-STATUS_EDGES: dict[str, str] = {"not_submitted": "#4d4d4d"}
+STATUS_EDGES: dict[str, str] = {"not_submitted": "#4d4d4d", "no_involvement": FAINT}
+"""Pale fills are outlined so their shape has 3:1 contrast with the page (WCAG 1.4.11)."""
 
 SMALL_BASE_HATCH = "//"
 SMALL_BASE_HATCH_COLOUR = "#9a9a9a"
