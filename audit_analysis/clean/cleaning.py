@@ -31,6 +31,7 @@ from audit_analysis.problems import Problem, error, errors_in, warning
 from audit_analysis.vocabulary import (
     GRADE_SCALES,
     NOT_GRADED,
+    OUTSIDE_PERIOD,
     STATUS_LABELS,
     case_sort_key,
     normalise_label,
@@ -376,7 +377,7 @@ def _clean_submissions(
                     else None,
                     accepted=", ".join(status_spellings()),
                 )
-            if status in ("no_involvement", "not_submitted") and has_grade:
+            if status in ("no_involvement", "not_submitted", OUTSIDE_PERIOD) and has_grade:
                 graded = [a for a, g in grades.items() if g != NOT_GRADED]
                 check.error(
                     table,
@@ -592,6 +593,7 @@ def _clean_recommendations(
                 {
                     "audit_id": audit_id,
                     "scope": scope,
+                    "heading": MULTI_AGENCY if scope == MULTI_AGENCY else typed_scope,
                     "number": number,
                     "text": text,
                     "owner": clean_text(raw.get("owner", "")),
@@ -600,7 +602,8 @@ def _clean_recommendations(
                 }
             )
     recommendations = pd.DataFrame.from_records(records, columns=RECOMMENDATIONS_COLUMNS)
-    rank = {MULTI_AGENCY: -1} | {name: i for i, name in enumerate(config.agency_names)}
+    # The report's own order of scopes (its headings), as the file lists them.
+    rank = {scope: i for i, scope in enumerate(dict.fromkeys(recommendations["scope"]))}
     order = sorted(
         recommendations.index,
         key=lambda i: (rank[recommendations.at[i, "scope"]], recommendations.at[i, "number"]),

@@ -39,7 +39,8 @@ class Table:
     @classmethod
     def of(cls, exhibit: Exhibit) -> Table:
         shown = exhibit.table.astype("object").mask(exhibit.hidden, MARKER)
-        return cls(shown, exhibit.id, exhibit.caption, exhibit.kind == SHARE, exhibit.note)
+        note = " ".join(n for n in (*exhibit.notes, exhibit.note) if n)
+        return cls(shown, exhibit.id, exhibit.caption, exhibit.kind == SHARE, note)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Chart:
     png: Path
     alt_text: str
     title: str = ""
+    note: str = ""
+    """Shown under the chart: who graded, and whether the data behind it is illustrative."""
 
     @classmethod
     def of(cls, exhibit: Exhibit, figures_dir: Path) -> Chart:
@@ -59,6 +62,7 @@ class Chart:
             Path(figures_dir) / f"{exhibit.id}.png",
             exhibit.alt_text,
             text.title if text else exhibit.title,
+            " ".join(exhibit.notes),
         )
 
 
@@ -112,3 +116,5 @@ def show(blocks: Iterable[Block]) -> None:
             display(HTML(table_html(block)))
         else:
             display_chart(block)
+            if block.note:
+                display(HTML(f'<p class="table-note">{html.escape(block.note)}</p>'))

@@ -28,7 +28,7 @@ from traitlets import Bool, default
 from traitlets.config import Config
 
 from audit_analysis.analysis.disclosure import MARKER as SUPPRESSED
-from audit_analysis.paper.report import PAPER_MIME
+from audit_analysis.paper.report import KEY_MESSAGES, PAPER_MIME
 from audit_analysis.paths import write_atomic
 
 logger = logging.getLogger(__name__)
@@ -247,6 +247,7 @@ def _finish(html: str) -> str:
     soup = BeautifulSoup(html, features="html.parser")
     for link in soup.select("a.anchor-link"):  # the ¶ after each heading: noise on paper
         link.decompose()
+    _key_messages_first(soup)
     _add_contents(soup)
     _keep_headings_with_content(soup)
     for table in soup.select(".bp-content table"):
@@ -254,6 +255,25 @@ def _finish(html: str) -> str:
     _fix_spaces_before_inline(soup)
     _check_self_contained(soup)
     return str(soup)
+
+
+def _key_messages_first(soup) -> None:
+    """The key messages go on page 1, under the title block and before the contents."""
+    nav, main = soup.select_one("nav.bp-toc"), soup.select_one("main.bp-content")
+    if nav is None or main is None:
+        return
+    heading = next(
+        (h for h in main.find_all("h2") if h.get_text(" ", strip=True) == KEY_MESSAGES), None
+    )
+    cell = heading.find_parent(class_="jp-Cell") if heading is not None else None
+    if cell is None:
+        return
+    heading["id"] = heading.get("id") or "key-messages"
+    front = soup.new_tag(
+        "section", attrs={"class": "bp-front bp-content", "aria-labelledby": heading["id"]}
+    )
+    nav.insert_before(front)
+    front.append(cell.extract())
 
 
 def _add_contents(soup) -> None:

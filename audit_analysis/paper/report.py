@@ -34,6 +34,7 @@ from audit_analysis.vocabulary import OVERALL
 PAPER_MIME = "application/vnd.audit-analysis.paper+json"
 
 PAPER_PARTS: tuple[str, ...] = (
+    "key_messages",
     "introduction",
     "audit_sample",
     "methodology",
@@ -43,11 +44,17 @@ PAPER_PARTS: tuple[str, ...] = (
     "agencies_part",
     "summary",
     "recommendations",
+    "follow_up",
     "referral_history",
     "case_outlines",
+    "agency_appendix",
     "glossary",
 )
-"""The board paper's parts in report order; notebooks/04_board_paper.ipynb shows each of them."""
+"""The board paper's parts in report order; notebooks/04_board_paper.ipynb shows each of them.
+The key messages come first: the exporter sets them on page 1, under the title block."""
+
+KEY_MESSAGES = "Key messages"
+"""The heading of the paper's first part; export.py moves that part before the contents."""
 
 __all__ = [
     "PAPER_MIME",
@@ -112,8 +119,11 @@ def check_paper_inputs(
         require_final_commentary(audit, threshold)
 
 
-def format_period(start: dt.date, end: dt.date) -> str:
-    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+def format_period(period) -> str:
+    """'November 2015 to November 2016 (12 months)' when given in months, else the dates."""
+    if period.by_month:
+        return f"{period.describe()} ({period.months} months)"
+    return period.describe()
 
 
 @dataclass
@@ -124,6 +134,7 @@ class BoardPaper:
     exhibits: Exhibits
     out: Path
     run_date: dt.date = field(default_factory=dt.date.today)
+    final: bool = False
 
     def __post_init__(self) -> None:
         self.config = self.audit.config
@@ -143,10 +154,10 @@ class BoardPaper:
             "title": config.title,
             "board": config.board,
             "theme": config.theme,
-            "period": format_period(config.period.start, config.period.end),
+            "period": format_period(config.period),
             "author": config.author or "",
             "run_date": self.run_date.isoformat(),
-            "report_date": config.report_date.isoformat() if config.report_date else "",
+            "report_date": config.report_date.describe() if config.report_date else "",
             "protective_marking": config.protective_marking,
             "publication": self.publication,
             "disclosure_threshold": self.threshold,
@@ -183,15 +194,40 @@ class BoardPaper:
         return [Table.of(exhibit)] if exhibit and exhibit.show_table else []
 
     # -- parts, in report order ----------------------------------------------------------
+    def key_messages(self) -> list[Block]:
+        """Page 1: what the board should take away, the headline figures, and what it is asked to do."""
+        blocks: list[Block] = [Markdown(f"## {KEY_MESSAGES}"), *self._front("key_messages")]
+        blocks += self._table("headline-figures")
+        asks = self._front("board_asks")
+        if asks:
+            blocks += [Markdown("### The board is asked to…"), *asks]
+        return blocks
+
+    def _front(self, key: str) -> list[Block]:
+        """A first-page section: its commentary, or in a draft a placeholder saying what to write."""
+        if self.commentary.get(key) is None and self.final:
+            return []
+        return [self._commentary(key)]
+
     def introduction(self) -> list[Block]:
         config = self.config
         facts = self.exhibits["audit-facts"].table["value"]
+        agencies = [
+            f"{facts['Agencies that submitted audits']} submitted audits",
+            *(
+                f"{facts[label]} {words}"
+                for label, words in (
+                    ("Agencies with no contact with the sample", "had no contact with the sample"),
+                    ("Agencies that could not complete an audit", "could not complete an audit"),
+                )
+                if facts[label]
+            ),
+        ]
         text = (
             f"**Board:** {_md(config.board)}  \n**Theme:** {_md(config.theme)}  \n"
-            f"**Audit period:** {format_period(config.period.start, config.period.end)}  \n"
+            f"**Audit period:** {format_period(config.period)}  \n"
             f"**Cases audited:** {facts['Cases audited']}  \n"
-            f"**Agencies taking part:** {facts['Agencies taking part']}, of which "
-            f"{facts['Agencies that submitted audits']} submitted audits"
+            f"**Agencies:** {'; '.join(agencies)}"
         )
         return [Markdown("## Introduction"), Markdown(text), self._commentary("introduction")]
 
@@ -210,7 +246,6 @@ class BoardPaper:
             self._commentary("methodology"),
             Markdown("### Returns and completion"),
             *self._optional_commentary("returns"),
-            *self._chart("returns"),
             *self._table("returns"),
             *self._table("graded-share"),
         ]
@@ -246,14 +281,32 @@ class BoardPaper:
         ]
 
     def agency(self, agency: str) -> list[Block]:
-        """One agency's section: its findings, its key-area table, commentary and evidence."""
+        """One agency's section: its counts, stated once, then the auditor's commentary.
+
+        Its grades by key area and the returns' own words are in the appendix."""
         exhibit = next(e for e in self.exhibits.of_part(f"agency:{agency}"))
-        blocks: list[Block] = [Markdown(f"### {_md(agency)}"), *self._sentences(exhibit.id)]
-        blocks += self._table(exhibit.id)
-        blocks.append(self._commentary(f"agency:{agency}"))
-        if not self.publication:
-            blocks.extend(self._evidence(agency))
-        return blocks
+        return [
+            Markdown(f"### {_md(agency)}"),
+            *self._sentences(exhibit.id),
+            self._commentary(f"agency:{agency}"),
+        ]
+
+    def agency_appendix(self) -> list[Block]:
+        """Each agency's grades by key area and, in the internal version, the returns' words."""
+        blocks: list[Block] = []
+        for agency in self.agencies_with_returns:
+            exhibit = next(e for e in self.exhibits.of_part(f"agency:{agency}"))
+            part = self._table(exhibit.id)
+            if not self.publication:
+                part += self._evidence(agency)
+            if part:
+                blocks += [Markdown(f"### {_md(agency)}"), *part]
+        if not blocks:
+            return []
+        title = "Appendix 3: Grades by key area and evidence, agency by agency"
+        if self.publication:
+            title = "Appendix 3: Grades by key area, agency by agency"
+        return [Markdown(f"## {title}"), *blocks]
 
     def agencies_part(self) -> list[Block]:
         blocks: list[Block] = [Markdown("## Agencies' practice")]
@@ -278,6 +331,16 @@ class BoardPaper:
             Markdown("**Evidence from the returns** (internal version only)\n\n" + "\n".join(lines))
         ]
 
+    def follow_up(self) -> list[Block]:
+        """Children needing follow-up: the immediate-concerns log (internal version only)."""
+        if self.publication or "concerns" not in self.exhibits:
+            return []
+        return [
+            Markdown("## Children needing follow-up"),
+            *self._sentences("concerns"),
+            *self._table("concerns"),
+        ]
+
     def summary(self) -> list[Block]:
         return [Markdown("## Summary"), self._commentary("summary")]
 
@@ -288,7 +351,7 @@ class BoardPaper:
             return [*blocks, Markdown("No recommendations have been recorded for this audit.")]
         blocks += self._table("recommendations-by-scope")
         for scope, group in recs.groupby("scope", sort=False):
-            heading = "Multi-agency" if scope == MULTI_AGENCY else scope
+            heading = "Multi-agency" if scope == MULTI_AGENCY else group["heading"].iloc[0]
             lines = [f"{r.number}. {_md(r.text)}" + _owner(r) for r in group.itertuples()]
             blocks.append(Markdown(f"### {_md(heading)}\n\n" + "\n".join(lines)))
         return blocks
@@ -366,7 +429,7 @@ def open_paper(
     audit = load(paths)
     out = Path(output_dir) if output_dir is not None else paths.outputs
     exhibits = current_outputs(audit, out, publication=publication)
-    paper = BoardPaper(audit, exhibits, out)
+    paper = BoardPaper(audit, exhibits, out, final=final)
     if final:
         paper.require_commentary()
     return paper

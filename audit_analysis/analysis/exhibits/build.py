@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit_analysis.analysis.exhibits import detail, grading, sample
+from audit_analysis.analysis.exhibits import detail, grading, headlines, sample
 from audit_analysis.analysis.exhibits.context import Context
 from audit_analysis.analysis.exhibits.model import Exhibits
 from audit_analysis.clean.processed import ProcessedAudit
@@ -19,6 +19,7 @@ PUBLISHED = (
     grading.agencies,
     sample.recommendations,
     sample.referral_history,
+    headlines.headlines,
 )
 """Builders of the exhibits every version of the paper carries."""
 

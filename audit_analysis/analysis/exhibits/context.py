@@ -14,6 +14,8 @@ from audit_analysis.analysis.exhibits.model import Exhibit, frame_like
 from audit_analysis.analysis.findings import count_noun
 from audit_analysis.clean.processed import ProcessedAudit
 
+SELF_ASSESSED = "Grades are self-assessed by each agency and were not moderated."
+
 Finish = Callable[[set[str]], list[Exhibit]]
 """The second half of a builder: given the paper-wide hidden quantities, the finished exhibits."""
 
@@ -81,6 +83,19 @@ class Context:
                 key = keys.iat[r, c]
                 if key:
                     self.ledger.add(key, int(table.iat[r, c]), protect=protect)
+
+    def illustrative(self, *inputs: str) -> tuple[str, ...]:
+        """The visible note of an exhibit built on inputs audit.yaml declares illustrative."""
+        declared = self.config.illustrative
+        used = [i for i in inputs if i in declared]
+        if not used:
+            return ()
+        why = "; ".join(declared[i] for i in used)
+        return (f"Illustrative, not published data: {why}.",)
+
+    def grade_notes(self, *inputs: str) -> tuple[str, ...]:
+        """The notes every grade exhibit carries: who graded, and what is illustrative."""
+        return (SELF_ASSESSED, *self.illustrative(*inputs))
 
     @staticmethod
     def mask(keys: pd.DataFrame, hidden: set[str]) -> pd.DataFrame:
