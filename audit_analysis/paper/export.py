@@ -248,6 +248,11 @@ def _finish(html: str) -> str:
     for link in soup.select("a.anchor-link"):  # the ¶ after each heading: noise on paper
         link.decompose()
     _key_messages_first(soup)
+    for heading in soup.select("main.bp-content h2"):
+        if heading.get_text(" ", strip=True).startswith("Appendix"):
+            cell = heading.find_parent(class_="jp-Cell")
+            if cell is not None:  # reference matter: set smaller, as reports do
+                cell["class"] = [*cell.get("class", []), "bp-appendix"]
     _add_contents(soup)
     _keep_headings_with_content(soup)
     for table in soup.select(".bp-content table"):

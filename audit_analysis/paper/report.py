@@ -24,7 +24,7 @@ from audit_analysis.intake.commentary import (
     require_complete,
     sections_with_small_numbers,
 )
-from audit_analysis.intake.config import MULTI_AGENCY
+from audit_analysis.intake.config import ILLUSTRATIVE_INPUTS, MULTI_AGENCY
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
 from audit_analysis.paper.blocks import Block, Chart, Markdown, Table, show
 from audit_analysis.paper.outputs import FIGURES, current_outputs
@@ -40,15 +40,14 @@ PAPER_PARTS: tuple[str, ...] = (
     "methodology",
     "limitations",
     "overall_grades",
-    "coherence",
     "agencies_part",
     "summary",
     "recommendations",
     "follow_up",
+    "glossary",
     "referral_history",
     "case_outlines",
     "agency_appendix",
-    "glossary",
 )
 """The board paper's parts in report order; notebooks/04_board_paper.ipynb shows each of them.
 The key messages come first: the exporter sets them on page 1, under the title block."""
@@ -232,11 +231,11 @@ class BoardPaper:
         return [Markdown("## Introduction"), Markdown(text), self._commentary("introduction")]
 
     def audit_sample(self) -> list[Block]:
+        """The sample in words (every count of the profile, stated once) and its themes."""
         return [
             Markdown("## Audit sample"),
             self._commentary("audit_sample"),
             *self._sentences("case-profile"),
-            *self._chart("case-profile"),
             *self._chart("issue-themes"),
         ]
 
@@ -247,24 +246,41 @@ class BoardPaper:
             Markdown("### Returns and completion"),
             *self._optional_commentary("returns"),
             *self._table("returns"),
-            *self._table("graded-share"),
+            *self._about_the_data(),
+        ]
+
+    def _about_the_data(self) -> list[Block]:
+        """Which inputs are reconstructed and why, said once; each exhibit on them is marked."""
+        illustrative = self.config.illustrative
+        if not illustrative:
+            return []
+        lines = [
+            f"- **{_md(ILLUSTRATIVE_INPUTS[key].capitalize())}:** {_md(why)}"
+            for key, why in illustrative.items()
+        ]
+        return [
+            Markdown(
+                "**Illustrative data.** Some inputs were reconstructed rather than recorded; "
+                "every table and chart built on them is marked *Illustrative*.\n\n"
+                + "\n".join(lines)
+            )
         ]
 
     def limitations(self) -> list[Block]:
         return [Markdown("## Limitations"), self._commentary("limitations")]
 
     def overall_grades(self) -> list[Block]:
+        """The agencies' own overall grades, each count once (the table: the chart of the same
+        counts is filed in figures/), and the key areas pooled. The agency × area heatmap
+        reads as a league table of unmoderated self-grades: filed, not printed."""
         return [
             Markdown("## Overall gradings"),
             *self._sentences("overall-grades"),
             *self._optional_commentary("overall_gradings"),
-            *self._chart("overall-grades"),
             *self._table("overall-grades"),
             Markdown("### Grades by key area"),
             *self._optional_commentary("key_areas"),
-            *self._chart("area-grades"),
             *self._table("area-grades"),
-            *self._chart("good-or-better-heatmap"),
         ]
 
     def coherence(self) -> list[Block]:
@@ -292,20 +308,28 @@ class BoardPaper:
         ]
 
     def agency_appendix(self) -> list[Block]:
-        """Each agency's grades by key area and, in the internal version, the returns' words."""
-        blocks: list[Block] = []
-        for agency in self.agencies_with_returns:
-            exhibit = next(e for e in self.exhibits.of_part(f"agency:{agency}"))
-            part = self._table(exhibit.id)
-            if not self.publication:
-                part += self._evidence(agency)
-            if part:
-                blocks += [Markdown(f"### {_md(agency)}"), *part]
+        """Each agency's grades by key area in one table and, in the internal version, the
+        returns' own words agency by agency and the grades case by case."""
+        blocks = self._table("grades-by-agency-and-area")
+        if not self.publication:
+            blocks.append(
+                Markdown(
+                    "**Evidence from the returns** (internal version only): the agencies' own "
+                    "notes, one line for a note that covers several cases."
+                )
+            )
+            for agency in self.agencies_with_returns:
+                evidence = self._evidence(agency)
+                if evidence:  # under the contents' depth: thirteen agencies would swamp it
+                    blocks += [Markdown(f"#### {_md(agency)}"), *evidence]
+        # Last, a full-page chart: the grades case by case (internal version only). The share
+        # of audits graded is in the table's "NG" counts (its own table is filed).
+        blocks += self.coherence()
         if not blocks:
             return []
-        title = "Appendix 3: Grades by key area and evidence, agency by agency"
-        if self.publication:
-            title = "Appendix 3: Grades by key area, agency by agency"
+        title = "Appendix 3: Grades by key area, agency by agency"
+        if not self.publication:
+            title = "Appendix 3: Grades by key area, and evidence from the returns"
         return [Markdown(f"## {title}"), *blocks]
 
     def agencies_part(self) -> list[Block]:
@@ -327,9 +351,7 @@ class BoardPaper:
             if area != OVERALL.key:
                 label += f", {self.config.area_label(area)}"
             lines.append(f"- **{_md(label)}:** {_md(text)}")
-        return [
-            Markdown("**Evidence from the returns** (internal version only)\n\n" + "\n".join(lines))
-        ]
+        return [Markdown("\n".join(lines))]
 
     def follow_up(self) -> list[Block]:
         """Children needing follow-up: the immediate-concerns log (internal version only)."""
@@ -349,11 +371,10 @@ class BoardPaper:
         blocks: list[Block] = [Markdown("## Recommendations")]
         if recs.empty:
             return [*blocks, Markdown("No recommendations have been recorded for this audit.")]
-        blocks += self._table("recommendations-by-scope")
         for scope, group in recs.groupby("scope", sort=False):
             heading = "Multi-agency" if scope == MULTI_AGENCY else group["heading"].iloc[0]
             lines = [f"{r.number}. {_md(r.text)}" + _owner(r) for r in group.itertuples()]
-            blocks.append(Markdown(f"### {_md(heading)}\n\n" + "\n".join(lines)))
+            blocks.append(Markdown(f"#### {_md(heading)}\n\n" + "\n".join(lines)))
         return blocks
 
     def referral_history(self) -> list[Block]:
@@ -367,6 +388,7 @@ class BoardPaper:
         ]
 
     def case_outlines(self) -> list[Block]:
+        """Appendix 2 (internal version only): each sampled case's outline."""
         if "case-outlines" not in self.exhibits:
             return []
         return [Markdown("## Appendix 2: Case outlines"), *self._table("case-outlines")]

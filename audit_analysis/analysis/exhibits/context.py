@@ -13,8 +13,9 @@ from audit_analysis.analysis.exhibits.ledger import Ledger
 from audit_analysis.analysis.exhibits.model import Exhibit, frame_like
 from audit_analysis.analysis.findings import count_noun
 from audit_analysis.clean.processed import ProcessedAudit
+from audit_analysis.intake.config import ILLUSTRATIVE_INPUTS
 
-SELF_ASSESSED = "Grades are self-assessed by each agency and were not moderated."
+SELF_ASSESSED = "Self-assessed by each agency, not moderated."
 
 Finish = Callable[[set[str]], list[Exhibit]]
 """The second half of a builder: given the paper-wide hidden quantities, the finished exhibits."""
@@ -86,12 +87,11 @@ class Context:
 
     def illustrative(self, *inputs: str) -> tuple[str, ...]:
         """The visible note of an exhibit built on inputs audit.yaml declares illustrative."""
-        declared = self.config.illustrative
-        used = [i for i in inputs if i in declared]
+        used = [i for i in inputs if i in self.config.illustrative]
         if not used:
             return ()
-        why = "; ".join(declared[i] for i in used)
-        return (f"Illustrative, not published data: {why}.",)
+        what = "; ".join(ILLUSTRATIVE_INPUTS[i] for i in used)
+        return (f"Illustrative: built on reconstructed data ({what}).",)
 
     def grade_notes(self, *inputs: str) -> tuple[str, ...]:
         """The notes every grade exhibit carries: who graded, and what is illustrative."""

@@ -274,9 +274,48 @@ def agencies(ctx: Context) -> Finish:
                     show_table=n > 0,
                 )
             )
-        return out
+        return [*out, _compact(ctx, tables, hidden)]
 
     return finish
+
+
+def abbreviation(grade: str) -> str:
+    """'Requires Improvement' → 'RI', 'Not graded' → 'NG': the initials of its words."""
+    return "".join(word[0].upper() for word in grade.split())
+
+
+def _compact(ctx: Context, tables: dict, hidden: set[str]) -> Exhibit:
+    """Every agency's key-area grades in one table ('2 G · 1 RI'), for the paper's appendix.
+
+    It restates the per-agency tables' counts, hidden alike ('c G' where one is hidden)."""
+    grades = list(ctx.scale.all_grades)
+    rows = {}
+    for agency, (table, keys) in tables.items():
+        if int(table.to_numpy().sum()) == 0:
+            continue
+        rows[agency] = {
+            area: " · ".join(
+                f"{disclosure.MARKER if keys.loc[area, g] in hidden else table.loc[area, g]} "
+                f"{abbreviation(g)}"
+                for g in grades
+                if table.loc[area, g] or keys.loc[area, g] in hidden
+            )
+            for area in table.index
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name, frame.columns.name = "agency", "area"
+    key = ", ".join(f"{abbreviation(g)} {g}" for g in grades)
+    return Exhibit(
+        id="grades-by-agency-and-area",
+        part="agency_appendix",
+        title="Grades by key area, agency by agency",
+        table=frame,
+        hidden=ctx.mask(ctx.no_keys(frame), hidden),
+        quantities=ctx.no_keys(frame),
+        kind=TEXT,
+        caption=f"Audits at each grade, by agency and key area ({key})",
+        notes=ctx.grade_notes("area_grades"),
+    )
 
 
 def _row_grade_cells_hidden(ctx: Context, index, columns, hidden: set[str]) -> pd.DataFrame:
