@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from audit_analysis.clean.concerns import clean_concerns, unlogged_inadequate
 from audit_analysis.clean.tables import TABLES
 from audit_analysis.intake.config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
 from audit_analysis.intake.raw_tables import (
     CASES,
     COMMENTARY,
+    CONCERNS,
     PUBLICATION_COMMENTARY,
     RECOMMENDATIONS,
     REFERRALS,
@@ -100,6 +102,9 @@ class CleanAudit:
     commentary: str
     problems: list[Problem] = field(default_factory=list)
     publication_commentary: str | None = None
+    concerns: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=TABLES["concerns"].column_names)
+    )
 
     @property
     def ok(self) -> bool:
@@ -113,6 +118,7 @@ class CleanAudit:
             "cases": self.cases,
             "referrals": self.referrals,
             "recommendations": self.recommendations,
+            "concerns": self.concerns,
         }
 
 
@@ -692,6 +698,18 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
     recommendations = _clean_recommendations(
         raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
     )
+    concerns = clean_concerns(
+        raw.audit_id,
+        config,
+        raw.tables.get(CONCERNS, []),
+        case_ids,
+        check,
+        case_id_of=normalise_case_id,
+        text_of=clean_text,
+        date_of=parse_date,
+        date_formats=DATE_FORMATS,
+    )
+    check.problems += unlogged_inadequate(gradings, concerns, config)
     _cases_without_returns(raw.tables.get(CASES, []), returns, check)
     _commentary_headings(config, raw, check)
     check.problems[:0] = _scale_hint(config, check.problems)
@@ -704,6 +722,7 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
         cases=cases,
         referrals=referrals,
         recommendations=recommendations,
+        concerns=concerns,
         commentary=raw.commentary,
         problems=check.problems,
         publication_commentary=raw.publication_commentary,

@@ -144,6 +144,19 @@ TABLES: dict[str, Table] = {
             ),
             unique=("scope", "number"),
         ),
+        Table(
+            "concerns",
+            "immediate concern raised during the audit (optional `concerns.csv`)",
+            (
+                AUDIT_ID,
+                CASE_ID,
+                AGENCY,
+                Column("concern"),
+                Column("date", DATE, allowed_text="ISO date"),
+                Column("action"),
+                Column("status", allowed=_fixed(("open", "closed")), allowed_text="open, closed"),
+            ),
+        ),
     )
 }
 

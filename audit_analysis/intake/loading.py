@@ -20,6 +20,8 @@ from audit_analysis.intake.raw_tables import (
     CASES,
     CASES_SPEC,
     COMMENTARY,
+    CONCERNS,
+    CONCERNS_SPEC,
     PUBLICATION_COMMENTARY,
     RECOMMENDATIONS,
     RECOMMENDATIONS_SPEC,
@@ -187,6 +189,8 @@ def read_raw_audit(audit_dir: Path) -> RawAudit:
     if config is not None and (audit_dir / RETURNS_DIR).is_dir():
         workbooks, workbook_problems = read_returned_workbooks(audit_dir / RETURNS_DIR, config)
         problems += workbook_problems
+    if (audit_dir / CONCERNS).exists():  # optional: absent means no concerns were logged
+        specs.append(CONCERNS_SPEC)
     for spec in specs:
         path = audit_dir / spec.file
         if not path.exists():

@@ -21,6 +21,7 @@ SUBMISSIONS = "submissions.csv"
 CASES = "cases.csv"
 REFERRALS = "referrals.csv"
 RECOMMENDATIONS = "recommendations.csv"
+CONCERNS = "concerns.csv"
 COMMENTARY = "commentary.md"
 THEMES = "themes.yaml"
 PUBLICATION_COMMENTARY = "commentary-publication.md"
@@ -86,6 +87,20 @@ RECOMMENDATIONS_SPEC = TableSpec(
         Column("status", ("progress", "rag"), required=False),
     ),
 )
+
+
+CONCERNS_SPEC = TableSpec(
+    CONCERNS,
+    (
+        CASE_ID,
+        Column("agency", ("organisation", "service", "raised by", "agency name")),
+        Column("concern", ("concern raised", "concerns", "immediate concern", "issue")),
+        Column("date", ("date raised", "raised on", "date of concern")),
+        Column("action", ("action taken", "actions", "response", "follow up"), required=False),
+        Column("status", ("concern status", "open or closed", "state")),
+    ),
+)
+"""The optional immediate-concerns log: a child found at risk now, and what was done."""
 
 
 def submissions_spec(areas_with_overall: Iterable[KeyArea]) -> TableSpec:

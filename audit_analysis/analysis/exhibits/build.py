@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit_analysis.analysis.exhibits import detail, grading, headlines, sample
+from audit_analysis.analysis.exhibits import detail, follow_up, grading, headlines, sample
 from audit_analysis.analysis.exhibits.context import Context
 from audit_analysis.analysis.exhibits.model import Exhibits
 from audit_analysis.clean.processed import ProcessedAudit
@@ -25,6 +25,7 @@ PUBLISHED = (
 
 INTERNAL_ONLY = (
     grading.case_grid,
+    follow_up.concerns,
     sample.case_outlines,
     detail.grading_detail,
     detail.referral_detail,
