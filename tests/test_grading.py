@@ -256,21 +256,21 @@ def test_functions_leave_their_input_alone():
     assert_frame_equal(GRADINGS, before)
 
 
-REFERENCE_TABLE = {
-    "Health Visitors and School Nurses": [0, 2, 2, 0, 2, 0, 0, 4],
-    "General Practitioners": [0, 1, 2, 0, 4, 1, 0, 0],
-    "CAMHS": [0, 1, 0, 0, 0, 0, 0, 0],
-    "Princess Royal University Hospital": [0, 1, 0, 0, 1, 0, 0, 0],
-    "Bromley Drugs and Alcohol Service": [0, 0, 1, 0, 0, 0, 0, 0],
-    "Education (schools)": [1, 3, 0, 2, 1, 2, 2, 1],
-    "Education Welfare Service": [0, 0, 0, 0, 1, 0, 0, 0],
-    "Bromley Children's Project": [0, 3, 1, 0, 0, 0, 0, 0],
-    "CAF Early Help": [0, 2, 0, 0, 2, 0, 0, 0],
-    "Children's Social Care": [0, 0, 8, 2, 0, 0, 0, 0],
-    "Police": [0, 0, 0, 0, 2, 0, 0, 0],
-    "Youth Offending Service": [0, 0, 0, 1, 0, 0, 0, 0],
-    "Housing": [0, 0, 2, 0, 0, 0, 0, 0],
-    "London Community Rehabilitation Company": [0, 0, 0, 0, 0, 0, 1, 0],
+REFERENCE_TABLE = {  # the last column: audits submitted outside the audit period (section 5.1)
+    "Health Visitors and School Nurses": [0, 2, 2, 0, 2, 0, 0, 0, 4],
+    "General Practitioners": [0, 1, 2, 0, 4, 1, 0, 0, 0],
+    "CAMHS": [0, 1, 0, 0, 0, 0, 0, 0, 0],
+    "Princess Royal University Hospital": [0, 1, 0, 0, 1, 0, 0, 0, 0],
+    "Bromley Drugs and Alcohol Service": [0, 0, 1, 0, 0, 0, 0, 0, 0],
+    "Education (schools)": [1, 3, 0, 2, 1, 2, 2, 1, 0],
+    "Education Welfare Service": [0, 0, 0, 0, 1, 0, 0, 0, 0],
+    "Bromley Children's Project": [0, 3, 1, 0, 0, 0, 0, 0, 0],
+    "CAF Early Help": [0, 2, 0, 0, 2, 0, 0, 0, 0],
+    "Children's Social Care": [0, 0, 8, 2, 0, 0, 0, 0, 0],
+    "Police": [0, 0, 0, 0, 2, 0, 0, 0, 0],
+    "Youth Offending Service": [0, 0, 0, 1, 0, 0, 0, 0, 0],
+    "Housing": [0, 0, 2, 0, 0, 0, 0, 0, 0],
+    "London Community Rehabilitation Company": [0, 0, 0, 0, 0, 0, 1, 0, 0],
 }
 
 
@@ -279,6 +279,7 @@ def test_reproduces_the_reference_report_table(bromley_processed):
     table = grading.overall_grade_distribution(
         bromley_processed["gradings"], config.agency_names, config.scale
     )
-    expected = frame(REFERENCE_TABLE, DISTRIBUTION_COLUMNS, "agency")
-    expected.columns = pd.Index(DISTRIBUTION_COLUMNS, dtype="str")
+    columns = [*DISTRIBUTION_COLUMNS, "outside the audit period"]
+    expected = frame(REFERENCE_TABLE, columns, "agency")
+    expected.columns = pd.Index(columns, dtype="str")
     assert_frame_equal(table, expected)

@@ -76,6 +76,8 @@ def test_commentary_has_a_section_per_part_and_a_readme_warns_about_real_data(tm
 
     sections = split_sections((folder / "commentary.md").read_text(encoding="utf-8"))
     assert list(sections) == [
+        "Key messages",
+        "Recommendations to the board",
         "Introduction",
         "Audit sample",
         "Methodology",

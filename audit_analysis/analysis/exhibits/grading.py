@@ -344,7 +344,10 @@ def graded_share(ctx: Context) -> Finish:
         mask = small | _row_grade_cells_hidden(ctx, table.index, table.columns, hidden)
         mask &= table.notna()
         # 0% would read as poor practice; it means no audit graded that area.
-        shown = table.astype("object").where(~(table == 0), NONE_GRADED)
+        shown = table.copy()
+        for column in table.columns[(table == 0).any()]:  # text, then None where no audit
+            words = table[column].astype("object").where(table[column] != 0, NONE_GRADED)
+            shown[column] = words.where(table[column].notna(), None)
         return [
             Exhibit(
                 id="graded-share",

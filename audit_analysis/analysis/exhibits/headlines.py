@@ -20,28 +20,21 @@ def graded_key() -> str:
     return quantity("audits", area=OVERALL_AREA, graded="yes")
 
 
-def good_or_better_key(scale) -> str:
-    return grade_key(None, OVERALL_AREA, f"{scale.good_or_better[-1]} or better")
-
-
 def headlines(ctx: Context) -> Finish:
-    """Cases, agencies, audits, and the agencies' own overall grades at the two ends."""
+    """Cases, agencies, audits, and how many the agencies themselves graded at the worst.
+
+    No pooled "Good or better": unmoderated self-grades added across agencies would read as
+    a league table (and its sum would force more counts to be hidden in a publication)."""
     scale = ctx.scale
     overall = grading.overall_grade_distribution(
         ctx.audit.gradings, ctx.agencies, scale, totals=True
     ).loc[grading.ALL_AGENCIES]
     worst = scale.grades[-1]
-    best = f"{scale.good_or_better[-1]} or better"
     graded = int(sum(overall[g] for g in scale.grades))
-    good = int(sum(overall[g] for g in scale.good_or_better))
     ledger = ctx.ledger
     ledger.add(graded_key(), graded)
     ledger.relate(received_key(), [graded_key(), grade_key(None, OVERALL_AREA, NOT_GRADED)])
     ledger.relate(graded_key(), [grade_key(None, OVERALL_AREA, g) for g in scale.grades])
-    ledger.add(good_or_better_key(scale), good)
-    ledger.relate(
-        good_or_better_key(scale), [grade_key(None, OVERALL_AREA, g) for g in scale.good_or_better]
-    )
     rows = {
         "Children's cases audited": (len(ctx.case_ids), CASES),
         "Agencies that audited their work": (
@@ -50,7 +43,6 @@ def headlines(ctx: Context) -> Finish:
         ),
         "Audits received": (int(ledger.values[received_key()]), received_key()),
         "Audits graded overall by the agency": (graded, graded_key()),
-        f"of which {best} (agency's own grade)": (good, good_or_better_key(scale)),
         f"of which {worst} (agency's own grade)": (
             int(overall[worst]),
             grade_key(None, OVERALL_AREA, worst),
