@@ -283,3 +283,21 @@ def test_reproduces_the_reference_report_table(bromley_processed):
     expected = frame(REFERENCE_TABLE, columns, "agency")
     expected.columns = pd.Index(columns, dtype="str")
     assert_frame_equal(table, expected)
+
+
+def test_audits_outside_the_period_are_counted_apart_and_only_when_used():
+    outside = pd.DataFrame(
+        [
+            ["a", "1", "Police", "submitted", "overall", "Good"],
+            ["a", "2", "Police", "outside_period", "overall", "Not graded"],
+        ],
+        columns=["audit_id", "case_id", "agency", "status", "area", "grade"],
+    )
+    table = grading.overall_grade_distribution(outside, ["Police"], OFSTED)
+    assert table.loc["Police", "Good"] == 1 and table.loc["Police", "Not graded"] == 0
+    assert table.loc["Police", "outside the audit period"] == 1
+    rates = grading.return_rates(outside.drop(columns=["area", "grade"]), ["Police"])
+    assert rates.loc["Police", ["expected", "submitted", "outside_period"]].tolist() == [2, 1, 1]
+    assert "outside the audit period" not in grading.overall_grade_distribution(
+        outside.iloc[:1], ["Police"], OFSTED
+    )

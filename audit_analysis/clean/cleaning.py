@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from audit_analysis.clean.concerns import clean_concerns, unlogged_inadequate
+from audit_analysis.clean.moderation import clean_moderation
 from audit_analysis.clean.tables import TABLES
 from audit_analysis.intake.config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
 from audit_analysis.intake.raw_tables import (
@@ -105,6 +106,9 @@ class CleanAudit:
     concerns: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=TABLES["concerns"].column_names)
     )
+    moderation: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=TABLES["moderation"].column_names)
+    )
 
     @property
     def ok(self) -> bool:
@@ -118,6 +122,7 @@ class CleanAudit:
             "cases": self.cases,
             "referrals": self.referrals,
             "recommendations": self.recommendations,
+            "moderation": self.moderation,
             "concerns": self.concerns,
         }
 
@@ -710,6 +715,15 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
         date_formats=DATE_FORMATS,
     )
     check.problems += unlogged_inadequate(gradings, concerns, config)
+    moderation = clean_moderation(
+        raw.audit_id,
+        config,
+        raw.tables.get(SUBMISSIONS, []),
+        gradings,
+        check,
+        case_id_of=normalise_case_id,
+        text_of=clean_text,
+    )
     _cases_without_returns(raw.tables.get(CASES, []), returns, check)
     _commentary_headings(config, raw, check)
     check.problems[:0] = _scale_hint(config, check.problems)
@@ -723,6 +737,7 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
         referrals=referrals,
         recommendations=recommendations,
         concerns=concerns,
+        moderation=moderation,
         commentary=raw.commentary,
         problems=check.problems,
         publication_commentary=raw.publication_commentary,

@@ -60,6 +60,7 @@ class ProcessedAudit:
     themes: dict[str, tuple[str, ...]] | None = None
     publication_commentary: str | None = None
     concerns: pd.DataFrame | None = None
+    moderation: pd.DataFrame | None = None
 
     @property
     def audit_id(self) -> str:

@@ -145,6 +145,26 @@ TABLES: dict[str, Table] = {
             unique=("scope", "number"),
         ),
         Table(
+            "moderation",
+            "return a moderation panel graded (optional `moderated` column of submissions.csv)",
+            (
+                AUDIT_ID,
+                CASE_ID,
+                AGENCY,
+                Column(
+                    "self_grade",
+                    allowed=lambda config: list(config.scale.all_grades),
+                    allowed_text="the agency's own overall grade",
+                ),
+                Column(
+                    "moderated_grade",
+                    allowed=lambda config: list(config.scale.grades),
+                    allowed_text="a grade of the audit's scale",
+                ),
+            ),
+            unique=("case_id", "agency"),
+        ),
+        Table(
             "concerns",
             "immediate concern raised during the audit (optional `concerns.csv`)",
             (

@@ -35,7 +35,9 @@ from audit_analysis.vocabulary import (
 )
 
 CONFIG_FILE = "audit.yaml"
-RESERVED_COLUMNS = frozenset({"case_id", "agency", "status", "evidence", "notes", OVERALL.key})
+RESERVED_COLUMNS = frozenset(
+    {"case_id", "agency", "status", "evidence", "notes", "moderated", OVERALL.key}
+)
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 MULTI_AGENCY = "Multi-agency"
 ILLUSTRATIVE_INPUTS: dict[str, str] = {

@@ -113,6 +113,11 @@ def submissions_spec(areas_with_overall: Iterable[KeyArea]) -> TableSpec:
             Column("status", ("return status", "audit status", "submission status")),
             *(Column(a.key, (a.label, *a.aliases)) for a in areas_with_overall),
             Column("evidence", EVIDENCE_WORDS, required=False),
+            Column(
+                "moderated",
+                ("moderated grade", "moderated overall", "panel grade", "moderation grade"),
+                required=False,
+            ),
         ),
     )
 

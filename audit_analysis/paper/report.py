@@ -278,6 +278,7 @@ class BoardPaper:
             *self._sentences("overall-grades"),
             *self._optional_commentary("overall_gradings"),
             *self._table("overall-grades"),
+            *self._table("moderation"),
             Markdown("### Grades by key area"),
             *self._optional_commentary("key_areas"),
             *self._table("area-grades"),

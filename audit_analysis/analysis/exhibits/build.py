@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from audit_analysis.analysis.exhibits import detail, follow_up, grading, headlines, sample
+from audit_analysis.analysis.exhibits import (
+    detail,
+    follow_up,
+    grading,
+    headlines,
+    moderation,
+    sample,
+)
 from audit_analysis.analysis.exhibits.context import Context
 from audit_analysis.analysis.exhibits.model import Exhibits
 from audit_analysis.clean.processed import ProcessedAudit
@@ -20,6 +27,7 @@ PUBLISHED = (
     sample.recommendations,
     sample.referral_history,
     headlines.headlines,
+    moderation.moderation,
 )
 """Builders of the exhibits every version of the paper carries."""
 

@@ -16,6 +16,7 @@ from audit_analysis.clean.processed import ProcessedAudit
 from audit_analysis.intake.config import ILLUSTRATIVE_INPUTS
 
 SELF_ASSESSED = "Self-assessed by each agency, not moderated."
+MODERATED = "Each agency's own grades; a panel moderated some audits (see the moderation table)."
 
 Finish = Callable[[set[str]], list[Exhibit]]
 """The second half of a builder: given the paper-wide hidden quantities, the finished exhibits."""
@@ -95,7 +96,8 @@ class Context:
 
     def grade_notes(self, *inputs: str) -> tuple[str, ...]:
         """The notes every grade exhibit carries: who graded, and what is illustrative."""
-        return (SELF_ASSESSED, *self.illustrative(*inputs))
+        moderated = self.audit.moderation is not None and not self.audit.moderation.empty
+        return (MODERATED if moderated else SELF_ASSESSED, *self.illustrative(*inputs))
 
     @staticmethod
     def mask(keys: pd.DataFrame, hidden: set[str]) -> pd.DataFrame:
