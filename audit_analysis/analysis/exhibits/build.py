@@ -10,6 +10,7 @@ from audit_analysis.analysis.exhibits import (
     moderation,
     sample,
 )
+from audit_analysis.analysis.exhibits.charts import with_words
 from audit_analysis.analysis.exhibits.context import Context
 from audit_analysis.analysis.exhibits.model import Exhibits
 from audit_analysis.clean.processed import ProcessedAudit
@@ -55,4 +56,4 @@ def build_exhibits(audit: ProcessedAudit, *, publication: bool = False) -> Exhib
     clashes = exhibits.inconsistently_hidden()
     if clashes:
         raise AssertionError(f"quantities hidden in one exhibit and shown in another: {clashes}")
-    return exhibits
+    return with_words(exhibits)

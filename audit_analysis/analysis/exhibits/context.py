@@ -14,6 +14,7 @@ from audit_analysis.analysis.exhibits.model import Exhibit, frame_like
 from audit_analysis.analysis.findings import count_noun
 from audit_analysis.clean.processed import ProcessedAudit
 from audit_analysis.intake.config import ILLUSTRATIVE_INPUTS
+from audit_analysis.intake.themes import load_themes
 
 SELF_ASSESSED = "Self-assessed by each agency, not moderated."
 MODERATED = "Each agency's own grades; a panel moderated some audits (see the moderation table)."
@@ -63,6 +64,11 @@ class Context:
         return [a for a in self.agencies if a in present]
 
     @cached_property
+    def themes(self) -> dict[str, tuple[str, ...]]:
+        """The audit's own themes, or the packaged ones, read once for every exhibit."""
+        return self.audit.themes if self.audit.themes is not None else load_themes()
+
+    @cached_property
     def case_ids(self) -> list[str]:
         return [str(c) for c in self.audit.cases["case_id"]]
 
@@ -80,11 +86,9 @@ class Context:
 
     def record(self, table: pd.DataFrame, keys: pd.DataFrame, *, protect: bool = True) -> None:
         """Record every keyed count of a table in the ledger."""
-        for r in range(len(table)):
-            for c in range(table.shape[1]):
-                key = keys.iat[r, c]
-                if key:
-                    self.ledger.add(key, int(table.iat[r, c]), protect=protect)
+        for key, value in zip(keys.to_numpy().ravel(), table.to_numpy().ravel(), strict=True):
+            if key:
+                self.ledger.add(key, int(value), protect=protect)
 
     def illustrative(self, *inputs: str) -> tuple[str, ...]:
         """The visible note of an exhibit built on inputs audit.yaml declares illustrative."""
