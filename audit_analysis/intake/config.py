@@ -121,6 +121,9 @@ class ReportDate(_Model):
         return "-".join([f"{self.year:04d}", *(f"{p:02d}" for p in (self.month, self.day) if p)])
 
 
+NOT_A_REAL_DATE = "is not a real date"
+
+
 def _report_date(value: Any) -> Any:
     """2017, "2017-03" or 2017-03-01 (which YAML reads as a date)."""
     if value is None or isinstance(value, ReportDate | dict):
@@ -139,7 +142,8 @@ def _report_date(value: Any) -> Any:
         try:
             day = dt.date.fromisoformat(text.strip())
         except ValueError:
-            pass
+            if re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", text):  # a day that does not exist
+                raise ValueError(NOT_A_REAL_DATE) from None
         else:
             return ReportDate(year=day.year, month=day.month, day=day.day)
     raise ValueError("should be a date (2017-03-01), a month (2017-03) or a year (2017)")
@@ -348,8 +352,8 @@ def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -
             elif kind.startswith("int"):
                 message = "should be a whole number, or null"
             accepted = None
-            if kind.startswith("date"):
-                message = "is not a real date"
+            if kind.startswith("date") or message == NOT_A_REAL_DATE:
+                message = NOT_A_REAL_DATE
                 accepted = "a date that exists, written YYYY-MM-DD, e.g. 2016-03-05"
                 date = read_month_first(str(item.get("input", "")))
                 if date is not None:

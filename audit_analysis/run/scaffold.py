@@ -217,9 +217,14 @@ def audit_yaml(
     )
 
 
+OPTIONAL_EXTRAS = frozenset({"moderated"})
+
+
 def header_csv(spec: TableSpec) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(c.key for c in spec.columns)
+    # optional columns few audits use (a moderation panel's grade) are left for the auditor to add
+    columns = [c.key for c in spec.columns if c.key not in OPTIONAL_EXTRAS]
+    csv.writer(out, lineterminator="\n").writerow(columns)
     return out.getvalue()
 
 
