@@ -141,6 +141,7 @@ def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
         publication=args.publication,
         final=args.final,
         pdf=not args.no_pdf,
+        force=args.force,
         progress=not args.quiet and sys.stderr.isatty(),  # no bar in logs, as Unix tools do
     )
     failed = [r for r in results if not r.ok]
@@ -202,6 +203,21 @@ def cmd_questionnaires(args: argparse.Namespace, workspace: Workspace) -> int:
             f"{audit_id}: {len(written)} questionnaire workbook(s) written to {paths.questionnaires}"
         )
     return status
+
+
+def cmd_synth(args: argparse.Namespace, workspace: Workspace) -> int:
+    from audit_analysis.run.scaffold import InvalidAuditIdError
+    from audit_analysis.run.synth import write_synthetic_audit
+
+    try:
+        folder = write_synthetic_audit(
+            workspace, args.audit_id[0], args.cases, args.seed, args.agencies
+        )
+    except (InvalidAuditIdError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    if not args.quiet:
+        print(f"Created {folder}: a synthetic audit of {args.cases} case(s), seed {args.seed}.")
+    return EXIT_OK
 
 
 def _positive(text: str) -> int:
@@ -274,6 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a board export: fail if commentary sections are missing",
     )
     p.add_argument("--no-pdf", action="store_true", help="export HTML only")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when the inputs are unchanged since the last successful run",
+    )
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -286,6 +307,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", default=None, help="the audit's title")
     p.add_argument("--board", default=None, help="the board or partnership")
     p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser(
+        "synth", parents=[common], help="write a synthetic audit (tests, demos, benchmarks)"
+    )
+    audits(p, many=False)
+    p.add_argument(
+        "--cases", type=_positive, default=10, help="children in the sample (default 10)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="the same seed gives the same files")
+    p.add_argument(
+        "--agencies", type=_positive, default=15, help="agencies asked to audit (1-15, default 15)"
+    )
+    p.set_defaults(handler=cmd_synth)
 
     p = sub.add_parser(
         "questionnaires", parents=[common], help="write one Excel questionnaire per agency"

@@ -154,14 +154,17 @@ def test_run_executes_notebooks_with_parameters_and_exports_from_the_last(ran):
     assert result.ok, result.summary()
     paths = workspace.audit(MINIMAL)
     executed = [nbformat.read(p, as_version=4) for p in sorted(paths.notebooks.glob("*.ipynb"))]
-    assert [nb.metadata.papermill.input_path for nb in executed] == [
-        str(workspace.notebooks / "01_tables.ipynb"),
-        str(workspace.notebooks / "02_report.ipynb"),
-    ]
     injected = executed[0].metadata.papermill.parameters
-    assert injected["audit_id"] == MINIMAL and injected["root"] == str(workspace.root)
+    staging = Path(injected["output_dir"])
+    assert staging.parent == workspace.outputs  # the staging folder
+    # The notebooks ran from the run's snapshot of its inputs, inside the staging folder.
+    assert [nb.metadata.papermill.input_path for nb in executed] == [
+        str(staging / ".inputs" / "notebooks" / "01_tables.ipynb"),
+        str(staging / ".inputs" / "notebooks" / "02_report.ipynb"),
+    ]
+    assert injected["audit_id"] == MINIMAL and injected["root"] == str(staging / ".inputs")
     assert injected["publication"] is False and injected["final"] is False
-    assert Path(injected["output_dir"]).parent == workspace.outputs  # the staging folder
+    assert not (paths.outputs / ".inputs").exists()  # the snapshot is not published
     # Ran with the notebooks folder as working directory, wrote into what became outputs/<id>.
     assert (paths.tables / "two.csv").read_text() == f"{MINIMAL},False,False,notebooks\n"
     assert ran.cwd_kept  # not papermill's cwd=, which would chdir the whole process
