@@ -208,11 +208,19 @@ DEFAULT_KEY_AREAS: tuple[KeyArea, ...] = (
 )
 
 STATUSES: tuple[str, ...] = ("submitted", "incomplete", "not_submitted", "no_involvement")
+"""The statuses every returns table counts, in report order."""
+OUTSIDE_PERIOD = "outside_period"
+"""An audit submitted about a child the agency did not work with within the audit period
+(Bromley 2017, section 5.1: "10 audit submissions were received … some of whom had not received
+a service within the timeframe"). Counted apart from audits, and shown only when used."""
+RECORDED_STATUSES: tuple[str, ...] = (*STATUSES, OUTSIDE_PERIOD)
+"""Every status a return may carry."""
 STATUS_LABELS: dict[str, str] = {
     "submitted": "Submitted",
     "incomplete": "Incomplete",
     "not_submitted": "Not submitted",
     "no_involvement": "No involvement",
+    OUTSIDE_PERIOD: "Outside the audit period",
 }
 GRADED_STATUSES: tuple[str, ...] = ("submitted", "incomplete")
 
@@ -238,6 +246,16 @@ _STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
         "not involved",
         "no service in period",
     ),
+    OUTSIDE_PERIOD: (
+        "outside the audit period",
+        "outside period",
+        "outside the period",
+        "outside the audit timeframe",
+        "outside timeframe",
+        "submitted outside the audit period",
+        "submitted, outside the audit period",
+        "submitted outside period",
+    ),
 }
 _STATUS_LOOKUP = {normalise_label(w): k for k, ws in _STATUS_SPELLINGS.items() for w in ws}
 
@@ -248,7 +266,7 @@ def parse_status(value: object) -> str | None:
 
 
 def status_spellings() -> tuple[str, ...]:
-    return tuple(STATUS_LABELS[k] for k in STATUSES)
+    return tuple(STATUS_LABELS[k] for k in RECORDED_STATUSES)
 
 
 def status_words() -> list[str]:

@@ -74,3 +74,13 @@ def test_raw_html_in_commentary_is_escaped_but_markdown_kept():
 def test_a_section_holding_only_the_skeleton_prompt_counts_as_missing():
     commentary = parse_commentary("## Introduction\n<!-- Write the introduction here -->\n", CONFIG)
     assert commentary.get("introduction") is None
+
+
+def test_key_messages_and_the_board_s_decisions_are_optional_front_parts():
+    text = "## Key Messages\n- One.\n\n## The board is asked to\n- Note it.\n"
+    commentary = parse_commentary(text, CONFIG)
+    assert commentary.sections == {"key_messages": "- One.", "board_asks": "- Note it."}
+    assert commentary.unmatched == ()
+    assert "key_messages" not in missing_parts(commentary, [])
+    other = parse_commentary("## Recommendations to the Board\nAgree.\n", CONFIG)
+    assert other.sections == {"board_asks": "Agree."}

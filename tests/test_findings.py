@@ -141,11 +141,12 @@ def test_findings_by_agency_in_audit_order():
 
 def test_audit_paragraph():
     assert findings.audit_findings(GRADINGS, AGENCIES, OFSTED) == (
-        "24 returns were expected from 4 agencies. "
-        "The analysis is based on 16 audits, 2 of them incomplete. "
+        "Added together, the figures of the 4 agencies that recorded returns come to 24 returns. "
+        "Together they hold 16 audits, 2 of them incomplete. "
         "Overall gradings were 1 Outstanding, 2 Good, 8 Requires Improvement and 3 Inadequate; "
         "2 audits were not graded overall. 3 audits were not submitted. "
         "5 returns recorded no involvement in the audit period. "
+        "By the agencies' own grades, not moderated and not comparable between agencies, "
         "3 of the 14 audits graded overall were Good or better. "
         "1 agency in the audit made no returns: Women's Aid."
     )

@@ -256,21 +256,21 @@ def test_functions_leave_their_input_alone():
     assert_frame_equal(GRADINGS, before)
 
 
-REFERENCE_TABLE = {
-    "Health Visitors and School Nurses": [0, 2, 2, 0, 2, 0, 0, 4],
-    "General Practitioners": [0, 1, 2, 0, 4, 1, 0, 0],
-    "CAMHS": [0, 1, 0, 0, 0, 0, 0, 0],
-    "Princess Royal University Hospital": [0, 1, 0, 0, 1, 0, 0, 0],
-    "Bromley Drugs and Alcohol Service": [0, 0, 1, 0, 0, 0, 0, 0],
-    "Education (schools)": [1, 3, 0, 2, 1, 2, 2, 1],
-    "Education Welfare Service": [0, 0, 0, 0, 1, 0, 0, 0],
-    "Bromley Children's Project": [0, 3, 1, 0, 0, 0, 0, 0],
-    "CAF Early Help": [0, 2, 0, 0, 2, 0, 0, 0],
-    "Children's Social Care": [0, 0, 8, 2, 0, 0, 0, 0],
-    "Police": [0, 0, 0, 0, 2, 0, 0, 0],
-    "Youth Offending Service": [0, 0, 0, 1, 0, 0, 0, 0],
-    "Housing": [0, 0, 2, 0, 0, 0, 0, 0],
-    "London Community Rehabilitation Company": [0, 0, 0, 0, 0, 0, 1, 0],
+REFERENCE_TABLE = {  # the last column: audits submitted outside the audit period (section 5.1)
+    "Health Visitors and School Nurses": [0, 2, 2, 0, 2, 0, 0, 0, 4],
+    "General Practitioners": [0, 1, 2, 0, 4, 1, 0, 0, 0],
+    "CAMHS": [0, 1, 0, 0, 0, 0, 0, 0, 0],
+    "Princess Royal University Hospital": [0, 1, 0, 0, 1, 0, 0, 0, 0],
+    "Bromley Drugs and Alcohol Service": [0, 0, 1, 0, 0, 0, 0, 0, 0],
+    "Education (schools)": [1, 3, 0, 2, 1, 2, 2, 1, 0],
+    "Education Welfare Service": [0, 0, 0, 0, 1, 0, 0, 0, 0],
+    "Bromley Children's Project": [0, 3, 1, 0, 0, 0, 0, 0, 0],
+    "CAF Early Help": [0, 2, 0, 0, 2, 0, 0, 0, 0],
+    "Children's Social Care": [0, 0, 8, 2, 0, 0, 0, 0, 0],
+    "Police": [0, 0, 0, 0, 2, 0, 0, 0, 0],
+    "Youth Offending Service": [0, 0, 0, 1, 0, 0, 0, 0, 0],
+    "Housing": [0, 0, 2, 0, 0, 0, 0, 0, 0],
+    "London Community Rehabilitation Company": [0, 0, 0, 0, 0, 0, 1, 0, 0],
 }
 
 
@@ -279,6 +279,25 @@ def test_reproduces_the_reference_report_table(bromley_processed):
     table = grading.overall_grade_distribution(
         bromley_processed["gradings"], config.agency_names, config.scale
     )
-    expected = frame(REFERENCE_TABLE, DISTRIBUTION_COLUMNS, "agency")
-    expected.columns = pd.Index(DISTRIBUTION_COLUMNS, dtype="str")
+    columns = [*DISTRIBUTION_COLUMNS, "outside the audit period"]
+    expected = frame(REFERENCE_TABLE, columns, "agency")
+    expected.columns = pd.Index(columns, dtype="str")
     assert_frame_equal(table, expected)
+
+
+def test_audits_outside_the_period_are_counted_apart_and_only_when_used():
+    outside = pd.DataFrame(
+        [
+            ["a", "1", "Police", "submitted", "overall", "Good"],
+            ["a", "2", "Police", "outside_period", "overall", "Not graded"],
+        ],
+        columns=["audit_id", "case_id", "agency", "status", "area", "grade"],
+    )
+    table = grading.overall_grade_distribution(outside, ["Police"], OFSTED)
+    assert table.loc["Police", "Good"] == 1 and table.loc["Police", "Not graded"] == 0
+    assert table.loc["Police", "outside the audit period"] == 1
+    rates = grading.return_rates(outside.drop(columns=["area", "grade"]), ["Police"])
+    assert rates.loc["Police", ["expected", "submitted", "outside_period"]].tolist() == [2, 1, 1]
+    assert "outside the audit period" not in grading.overall_grade_distribution(
+        outside.iloc[:1], ["Police"], OFSTED
+    )

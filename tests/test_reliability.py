@@ -254,10 +254,11 @@ def test_a_hundred_thousand_duplicate_rows_print_a_few_lines_and_write_the_full_
     assert _main(workspace, "-q", "validate", MINIMAL_AUDIT.name) == cli.EXIT_FAILED
     err = capsys.readouterr().err
     assert err.count("\n") < 20
-    assert "Validation of minimal-audit: 100,000 error(s), 0 warning(s)" in err
+    # the one warning: case 2's Inadequate return has no concern recorded (no concerns.csv)
+    assert "Validation of minimal-audit: 100,000 error(s), 1 warning(s)" in err
     assert "… and 99,990 more like the above (100,000 in all" in err
     report = full_report_path(paths)
-    assert f"The full list of 100,000 problems is in {report}" in err
+    assert f"The full list of 100,001 problems is in {report}" in err
     assert report.read_text(encoding="utf-8").count("a second return for case 1") == 100_000
     assert not paths.processed.exists()
 
@@ -287,7 +288,7 @@ def test_text_starting_like_a_formula_round_trips_into_tables_and_paper(tmp_path
     ]
     out = tmp_path / "paper"
     paper = BoardPaper(audit, build_outputs(audit, out), out)
-    blocks = paper.agency("+Housing Options") + paper.agency("Children's Social Care")
+    blocks = paper.agency("+Housing Options") + paper.agency_appendix()  # evidence: appendix
     text = "".join("".join(_html_of(b.text).text) for b in blocks if isinstance(b, Markdown))
     for typed in ("+Housing Options", "+ve engagement", "=1+1 was typed here", "-2 visits missed"):
         assert typed in text

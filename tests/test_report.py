@@ -52,6 +52,7 @@ def test_paper_has_every_part_in_report_order(minimal_audit, tmp_path):
         if isinstance(b, Markdown) and b.text.startswith("## ")
     ]
     assert headings == [
+        "## Key messages",
         "## Introduction",
         "## Audit sample",
         "## Methodology",
@@ -60,29 +61,49 @@ def test_paper_has_every_part_in_report_order(minimal_audit, tmp_path):
         "## Agencies' practice",
         "## Summary",
         "## Recommendations",
+        "## Children needing follow-up",
         "## Appendix 1: Referral history",
         "## Appendix 2: Case outlines",
+        "## Appendix 3: Grades by key area, and evidence from the returns",
     ]
 
 
-def test_agency_part_puts_findings_table_and_commentary_together(minimal_audit, tmp_path):
-    blocks = _paper(minimal_audit, tmp_path).agency("Children's Social Care")
+def test_agency_part_states_its_counts_once_beside_the_commentary(minimal_audit, tmp_path):
+    paper = _paper(minimal_audit, tmp_path)
+    blocks = paper.agency("Children's Social Care")
     text = _text(blocks)
     assert "### Children's Social Care" in text
     assert "The analysis is based on 3 audits, 1 of them incomplete" in text
     assert "Commentary to be added" in text
+    assert not [b for b in blocks if isinstance(b, Table)]  # the counts once: in the sentence
+    assert "Referral outcome relied on the parent's account." not in text
+
+
+def test_appendix_holds_every_agency_s_area_grades_and_the_evidence(minimal_audit, tmp_path):
+    blocks = _paper(minimal_audit, tmp_path).agency_appendix()
+    text = _text(blocks)
+    assert "#### Children's Social Care" in text
     assert "Referral outcome relied on the parent's account." in text
     table = next(b for b in blocks if isinstance(b, Table))
-    assert table.frame.loc["Overall"].sum() == 3
+    assert table.name == "grades-by-agency-and-area"
+    assert table.frame.loc["Children's Social Care", "Overall"] == "1 RI · 1 I · 1 NG"
+    assert table.note == "Self-assessed by each agency, not moderated."
 
 
-def test_overall_part_charts_carry_alt_text_and_n(minimal_audit, tmp_path):
-    blocks = _paper(minimal_audit, tmp_path).overall_grades()
-    charts = [b for b in blocks if isinstance(b, Chart)]
-    assert {c.name for c in charts} == {"overall-grades", "area-grades", "good-or-better-heatmap"}
-    assert all("n = " in c.alt_text for c in charts)
+def test_overall_part_states_each_count_once_and_frames_the_grades_as_self_assessed(
+    minimal_audit, tmp_path
+):
+    paper = _paper(minimal_audit, tmp_path)
+    blocks = paper.overall_grades()
+    assert not [b for b in blocks if isinstance(b, Chart)]  # the table holds the counts
     table = next(b for b in blocks if isinstance(b, Table) and b.name == "overall-grades")
     assert table.frame.loc["Children's Social Care", "Inadequate"] == 1
+    assert table.note == "Self-assessed by each agency, not moderated."
+    assert "By the agencies' own grades, not moderated" in _text(blocks)
+    for name in ("overall-grades", "area-grades", "good-or-better-heatmap"):  # still filed
+        chart = Chart.of(paper.exhibits[name], paper.out / "figures")
+        assert chart.png.is_file() and "n = " in chart.alt_text
+        assert "Self-assessed by each agency, not moderated." in chart.note
 
 
 def test_publication_version_leaves_out_evidence_case_detail_and_suppresses(
@@ -250,9 +271,10 @@ def test_optional_commentary_sits_beside_its_chart_and_glossary_closes_the_paper
     )
     paper = _paper(audit, tmp_path)
     blocks = paper.overall_grades()
-    texts = [b.text for b in blocks if isinstance(b, Markdown)]
-    assert texts.index("Grades were low.") < [isinstance(b, Chart) for b in blocks].index(True)
-    assert _text(paper.parts()[-1]).startswith("## Glossary")
+    said = next(i for i, b in enumerate(blocks) if b == Markdown("Grades were low."))
+    assert said < next(i for i, b in enumerate(blocks) if isinstance(b, Table))
+    firsts = [_text(part).split("\n")[0] for part in paper.parts() if part]
+    assert firsts.index("## Glossary") + 1 == firsts.index("## Appendix 1: Referral history")
     assert paper.glossary() and not _paper(minimal_audit, tmp_path).glossary()
 
 

@@ -27,6 +27,7 @@ from audit_analysis.analysis.grading import (
     NO_INVOLVEMENT,
     NOT_SUBMITTED,
     OF_WHICH_INCOMPLETE,
+    OUTSIDE_THE_PERIOD,
     agencies_without_returns,
     overall_distribution_mask,
     overall_grade_distribution,
@@ -107,7 +108,8 @@ def _grading_numbers(
     """
     values = grading_values(row, scale)
     grades = list(scale.all_grades)
-    groups = [grades, ["audits", NOT_SUBMITTED, NO_INVOLVEMENT], [NOT_SUBMITTED, NO_INVOLVEMENT]]
+    others = [NOT_SUBMITTED, NO_INVOLVEMENT, OUTSIDE_THE_PERIOD]
+    groups = [grades, ["audits", *others], others]
     return values, _hide(values, threshold, groups, table_hidden)
 
 
@@ -115,8 +117,14 @@ def grading_values(row: pd.Series, scale: GradeScale) -> dict[Hashable, int]:
     """A row of overall_grade_distribution() with the two totals a paragraph states:
     'audits' (the grade columns' sum) and 'returns' (audits plus the two statuses)."""
     values: dict[Hashable, int] = {key: int(row[key]) for key in row.index}
+    values.setdefault(OUTSIDE_THE_PERIOD, 0)
     values["audits"] = sum(values[g] for g in scale.all_grades)
-    values["returns"] = values["audits"] + values[NOT_SUBMITTED] + values[NO_INVOLVEMENT]
+    values["returns"] = (
+        values["audits"]
+        + values[NOT_SUBMITTED]
+        + values[NO_INVOLVEMENT]
+        + values[OUTSIDE_THE_PERIOD]
+    )
     return values
 
 
@@ -140,12 +148,12 @@ def audit_paragraph(
     returns = values["returns"]
     if returns == 0:
         return "No returns were recorded for this audit."
+    # The agencies' figures added together: a total no single agency reported.
     opening = (
-        f"{count_noun(returns, 'return', hidden='returns' in hidden)} "
-        f"{_were(returns, 'returns' in hidden)} expected from "
-        f"{count_noun(responding, 'agency', 'agencies')}."
+        f"Added together, the figures of the {count_noun(responding, 'agency', 'agencies')} "
+        f"that recorded returns come to {count_noun(returns, 'return', hidden='returns' in hidden)}."
     )
-    sentences = [_sentence(opening), *_grading_block(values, hidden, scale)]
+    sentences = [_sentence(opening), *_grading_block(values, hidden, scale, pooled=True)]
     sentences.append(_good_or_better_sentence(values, hidden, scale))
     if without:
         names = join_words([escape_markdown(a) for a in without])
@@ -157,11 +165,29 @@ def audit_paragraph(
 
 
 def _grading_block(
-    values: Mapping[Hashable, int], hidden: set[Hashable], scale: GradeScale
+    values: Mapping[Hashable, int],
+    hidden: set[Hashable],
+    scale: GradeScale,
+    *,
+    pooled: bool = False,
 ) -> list[str]:
     audits, incomplete = values["audits"], values[OF_WHICH_INCOMPLETE]
     missing, missing_hidden = values[NOT_SUBMITTED], NOT_SUBMITTED in hidden
+    outside = values.get(OUTSIDE_THE_PERIOD, 0)
     sentences = []
+    if outside:
+        counted = _number(outside, OUTSIDE_THE_PERIOD in hidden)
+        if pooled:
+            sentences.append(
+                f"{counted} audit submissions concerned children an agency did not work with "
+                "within the audit period and are counted apart."
+            )
+        else:
+            total = _number(audits + outside, OUTSIDE_THE_PERIOD in hidden or "audits" in hidden)
+            sentences.append(
+                f"{total} audit submissions were received; {counted} concerned children the "
+                "agency did not work with within the audit period and are counted apart."
+            )
     if audits == 0 and missing:
         counted = count_noun(missing, "audit", hidden=missing_hidden)
         were = _were(missing, missing_hidden)
@@ -169,7 +195,8 @@ def _grading_block(
     elif audits == 0:
         sentences.append("No audits were submitted.")
     else:
-        text = f"The analysis is based on {count_noun(audits, 'audit', hidden='audits' in hidden)}"
+        lead = "Together they hold" if pooled else "The analysis is based on"
+        text = f"{lead} {count_noun(audits, 'audit', hidden='audits' in hidden)}"
         if OF_WHICH_INCOMPLETE in hidden:
             text += ", some of them incomplete"
         elif incomplete and incomplete == audits and "audits" not in hidden:
@@ -217,14 +244,16 @@ def _good_or_better_sentence(
     if graded == 0:
         return ""
     standard = f"{escape_markdown(scale.good_or_better[-1])} or better"
-    # "graded overall": audits not graded overall may still have area grades.
+    # "graded overall": audits not graded overall may still have area grades. A pooled total
+    # of self-assessed grades is not a measure across agencies, so it is framed as such.
+    own = "By the agencies' own grades, not moderated and not comparable between agencies, "
     if good == graded:
         if graded == 1:
-            return f"The audit graded overall was {standard}."
-        return f"All {graded} audits graded overall were {standard}."
+            return f"{own}the audit graded overall was {standard}."
+        return f"{own}all {graded} audits graded overall were {standard}."
     if good == 0:
-        return f"None of the {graded} audits graded overall {_were(graded, False)} {standard}."
-    return f"{good} of the {graded} audits graded overall {_were(good, False)} {standard}."
+        return f"{own}none of the {graded} audits graded overall {_were(graded, False)} {standard}."
+    return f"{own}{good} of the {graded} audits graded overall {_were(good, False)} {standard}."
 
 
 def _distribution(

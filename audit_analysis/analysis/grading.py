@@ -22,7 +22,9 @@ from audit_analysis.analysis.profile import sorted_case_ids
 from audit_analysis.vocabulary import (
     GRADED_STATUSES,
     NOT_GRADED,
+    OUTSIDE_PERIOD,
     OVERALL,
+    RECORDED_STATUSES,
     STATUS_LABELS,
     STATUSES,
     GradeScale,
@@ -33,6 +35,7 @@ ALL_AGENCIES = "All agencies"
 OF_WHICH_INCOMPLETE = "of which incomplete"
 NOT_SUBMITTED = STATUS_LABELS["not_submitted"].lower()
 NO_INVOLVEMENT = STATUS_LABELS["no_involvement"].lower()
+OUTSIDE_THE_PERIOD = STATUS_LABELS[OUTSIDE_PERIOD].lower()
 EXPECTED = "expected"
 SHARE_RETURNED = "share_returned"
 SHARE_COMPLETE = "share_complete"
@@ -55,7 +58,7 @@ def _check(
     scale: GradeScale | None = None,
 ) -> None:
     _unknown(table["agency"], agencies, "agency (not in the audit's agency list)")
-    _unknown(table["status"], STATUSES, "return status")
+    _unknown(table["status"], RECORDED_STATUSES, "return status")
     if areas is not None:
         _unknown(table["area"], [a.key for a in (*areas, OVERALL)], "key area")
     if scale is not None:
@@ -110,6 +113,12 @@ def agencies_without_returns(returns: pd.DataFrame, agencies: Sequence[str]) -> 
     return [a for a in agencies if a not in present]
 
 
+def statuses_used(returns: pd.DataFrame) -> list[str]:
+    """The statuses a returns table counts: the usual four, and 'outside the period' when used."""
+    used = set(returns["status"])
+    return [*STATUSES, *(s for s in RECORDED_STATUSES if s not in STATUSES and s in used)]
+
+
 def return_rates(
     returns: pd.DataFrame,
     agencies: Sequence[str],
@@ -128,9 +137,10 @@ def return_rates(
     """
     _check(returns, agencies)
     rows = _rows(returns["agency"], agencies, include_agencies_without_returns)
-    table = _wide(_count(returns, ["agency", "status"], [rows, STATUSES]), rows, STATUSES)
+    statuses = statuses_used(returns)
+    table = _wide(_count(returns, ["agency", "status"], [rows, statuses]), rows, statuses)
     table.index = _labels(rows, "agency")
-    table.columns = pd.Index(list(STATUSES), dtype="str")
+    table.columns = pd.Index(statuses, dtype="str")
     if totals:
         table.loc[ALL_AGENCIES] = table.sum(axis=0)
     table = table.astype("int64")
@@ -154,19 +164,23 @@ def overall_grade_distribution(
     Index 'agency' (audit order; 'All agencies' last when `totals`). Columns, all int64:
     the scale's grades then 'Not graded' (overall grades of submitted and incomplete returns),
     'of which incomplete' (incomplete returns, already counted in the grade columns),
-    'not submitted' and 'no involvement' (returns by status). A row's grade columns sum to its
+    'not submitted' and 'no involvement' (returns by status), and 'outside the audit period'
+    when any return has that status (audits counted apart). A row's grade columns sum to its
     audits; grade columns plus the last two sum to its returns.
     """
     _check(gradings, agencies, scale=scale)
     overall = _overall_rows(gradings)
     rows = _rows(overall["agency"], agencies, include_agencies_without_returns)
     grades = _count(_graded_rows(overall), ["agency", "grade"], [rows, scale.all_grades])
-    statuses = _count(overall, ["agency", "status"], [rows, STATUSES])
+    used = statuses_used(overall)
+    statuses = _count(overall, ["agency", "status"], [rows, used])
     table = _wide(grades, rows, scale.all_grades)
-    status_table = _wide(statuses, rows, STATUSES)
+    status_table = _wide(statuses, rows, used)
     table[OF_WHICH_INCOMPLETE] = status_table["incomplete"]
     table[NOT_SUBMITTED] = status_table["not_submitted"]
     table[NO_INVOLVEMENT] = status_table["no_involvement"]
+    if OUTSIDE_PERIOD in used:
+        table[OUTSIDE_THE_PERIOD] = status_table[OUTSIDE_PERIOD]
     table.index = _labels(rows, "agency")
     table.columns = pd.Index(list(table.columns), dtype="str")
     if totals:
@@ -517,8 +531,10 @@ def case_agency_grid(
         [*overall["case_id"].astype("str"), *(case_ids if case_ids is not None else [])]
     )
     columns = _rows(overall["agency"], agencies, include_agencies_without_returns)
+    # An audit about a child the agency did not work with in the period: no involvement then.
+    statuses = overall["status"].replace(OUTSIDE_PERIOD, "no_involvement")
     cells = overall["grade"].where(
-        overall["status"].isin(GRADED_STATUSES), overall["status"].map(STATUS_LABELS)
+        overall["status"].isin(GRADED_STATUSES), statuses.map(STATUS_LABELS)
     )
     grid = pd.DataFrame(
         NO_RETURN, index=_labels(rows, "case_id"), columns=_labels(columns, "agency")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from audit_analysis.clean.concerns import clean_concerns, unlogged_inadequate
+from audit_analysis.clean.moderation import clean_moderation
 from audit_analysis.clean.referrals import clean_referrals
 from audit_analysis.clean.tables import TABLES
 from audit_analysis.clean.values import (
@@ -26,6 +28,7 @@ from audit_analysis.intake.config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
 from audit_analysis.intake.raw_tables import (
     CASES,
     COMMENTARY,
+    CONCERNS,
     PUBLICATION_COMMENTARY,
     RECOMMENDATIONS,
     REFERRALS,
@@ -39,6 +42,7 @@ from audit_analysis.problems import Problem, error, errors_in, warning
 from audit_analysis.vocabulary import (
     GRADE_SCALES,
     NOT_GRADED,
+    OUTSIDE_PERIOD,
     STATUS_LABELS,
     case_sort_key,
     normalise_label,
@@ -106,6 +110,12 @@ class CleanAudit:
     commentary: str
     problems: list[Problem] = field(default_factory=list)
     publication_commentary: str | None = None
+    concerns: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=TABLES["concerns"].column_names)
+    )
+    moderation: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=TABLES["moderation"].column_names)
+    )
 
     @property
     def ok(self) -> bool:
@@ -119,6 +129,8 @@ class CleanAudit:
             "cases": self.cases,
             "referrals": self.referrals,
             "recommendations": self.recommendations,
+            "moderation": self.moderation,
+            "concerns": self.concerns,
         }
 
 
@@ -304,7 +316,7 @@ def _clean_submissions(
                     else None,
                     accepted=", ".join(status_spellings()),
                 )
-            if status in ("no_involvement", "not_submitted") and has_grade:
+            if status in ("no_involvement", "not_submitted", OUTSIDE_PERIOD) and has_grade:
                 graded = [a for a, g in grades.items() if g != NOT_GRADED]
                 check.error(
                     table,
@@ -476,6 +488,7 @@ def _clean_recommendations(
                 {
                     "audit_id": audit_id,
                     "scope": scope,
+                    "heading": MULTI_AGENCY if scope == MULTI_AGENCY else typed_scope,
                     "number": number,
                     "text": text,
                     "owner": clean_text(raw.get("owner", "")),
@@ -484,7 +497,8 @@ def _clean_recommendations(
                 }
             )
     recommendations = pd.DataFrame.from_records(records, columns=RECOMMENDATIONS_COLUMNS)
-    rank = {MULTI_AGENCY: -1} | {name: i for i, name in enumerate(config.agency_names)}
+    # The report's own order of scopes (its headings), as the file lists them.
+    rank = {scope: i for i, scope in enumerate(dict.fromkeys(recommendations["scope"]))}
     order = sorted(
         recommendations.index,
         key=lambda i: (rank[recommendations.at[i, "scope"]], recommendations.at[i, "number"]),
@@ -609,6 +623,27 @@ def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
     recommendations = _clean_recommendations(
         raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
     )
+    concerns = clean_concerns(
+        raw.audit_id,
+        config,
+        raw.tables.get(CONCERNS, []),
+        case_ids,
+        check,
+        case_id_of=normalise_case_id,
+        text_of=clean_text,
+        date_of=parse_date,
+        date_formats=DATE_FORMATS,
+    )
+    check.problems += unlogged_inadequate(gradings, concerns, config)
+    moderation = clean_moderation(
+        raw.audit_id,
+        config,
+        raw.tables.get(SUBMISSIONS, []),
+        gradings,
+        check,
+        case_id_of=normalise_case_id,
+        text_of=clean_text,
+    )
     if not errors_in(raw.problems):  # a file not read leaves every case "without returns"
         _cases_without_returns(raw.tables.get(CASES, []), returns, check)
     _commentary_headings(config, raw, check)
@@ -624,6 +659,8 @@ def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
         cases=cases,
         referrals=referrals,
         recommendations=recommendations,
+        concerns=concerns,
+        moderation=moderation,
         commentary=raw.commentary,
         problems=check.problems,
         publication_commentary=raw.publication_commentary,

@@ -46,6 +46,8 @@ class ProcessedAudit:
     manifest: dict
     themes: dict[str, tuple[str, ...]] | None = None
     publication_commentary: str | None = None
+    concerns: pd.DataFrame | None = None
+    moderation: pd.DataFrame | None = None
 
     @property
     def audit_id(self) -> str:
@@ -134,6 +136,8 @@ def is_stale(paths: AuditPaths) -> bool:
     manifest_path = paths.processed / MANIFEST
     if not manifest_path.is_file():
         return True
+    if any(not (paths.processed / f"{name}.csv").is_file() for name in TABLE_COLUMNS):
+        return True  # written before a table was added to the declaration
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     return (
         manifest.get("inputs") != file_hashes(paths.raw)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandera.pandas as pa
 
 from audit_analysis.intake.config import AuditConfig
-from audit_analysis.vocabulary import STATUSES
+from audit_analysis.vocabulary import RECORDED_STATUSES
 
 TEXT, COUNT, AGE, DATE = "text", "count", "age", "date"
 DTYPES = {TEXT: str, COUNT: "int64", AGE: "Int64", DATE: "datetime64[ns]"}
@@ -61,7 +61,9 @@ AGENCY = Column(
     allowed=lambda config: list(config.agency_names),
     allowed_text="an agency in audit.yaml",
 )
-STATUS = Column("status", allowed=_fixed(STATUSES), allowed_text=", ".join(STATUSES))
+STATUS = Column(
+    "status", allowed=_fixed(RECORDED_STATUSES), allowed_text=", ".join(RECORDED_STATUSES)
+)
 AREA = Column(
     "area",
     allowed=lambda config: [a.key for a in config.areas_with_overall],
@@ -129,10 +131,11 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "recommendations",
-            "recommendation",
+            "recommendation; `heading` is the scope as written (e.g. MASH for Children's Social Care)",
             (
                 AUDIT_ID,
                 Column("scope", allowed_text="Multi-agency or an agency in audit.yaml"),
+                Column("heading"),
                 Column("number", COUNT, allowed_text="1 or more"),
                 Column("text"),
                 Column("owner"),
@@ -140,6 +143,39 @@ TABLES: dict[str, Table] = {
                 Column("status"),
             ),
             unique=("scope", "number"),
+        ),
+        Table(
+            "moderation",
+            "return a moderation panel graded (optional `moderated` column of submissions.csv)",
+            (
+                AUDIT_ID,
+                CASE_ID,
+                AGENCY,
+                Column(
+                    "self_grade",
+                    allowed=lambda config: list(config.scale.all_grades),
+                    allowed_text="the agency's own overall grade",
+                ),
+                Column(
+                    "moderated_grade",
+                    allowed=lambda config: list(config.scale.grades),
+                    allowed_text="a grade of the audit's scale",
+                ),
+            ),
+            unique=("case_id", "agency"),
+        ),
+        Table(
+            "concerns",
+            "immediate concern raised during the audit (optional `concerns.csv`)",
+            (
+                AUDIT_ID,
+                CASE_ID,
+                AGENCY,
+                Column("concern"),
+                Column("date", DATE, allowed_text="ISO date"),
+                Column("action"),
+                Column("status", allowed=_fixed(("open", "closed")), allowed_text="open, closed"),
+            ),
         ),
     )
 }

@@ -26,6 +26,8 @@ GENERAL_PARTS: tuple[tuple[str, str], ...] = (
     ("summary", "Summary"),
 )
 OPTIONAL_PARTS: tuple[tuple[str, str], ...] = (
+    ("key_messages", "Key messages"),
+    ("board_asks", "Recommendations to the board"),
     ("returns", "Returns and completion"),
     ("overall_gradings", "Overall gradings"),
     ("key_areas", "Grades by key area"),
@@ -35,6 +37,15 @@ OPTIONAL_PARTS: tuple[tuple[str, str], ...] = (
 )
 """Parts the auditor may comment on; a final paper does not require them."""
 _PART_SPELLINGS = {
+    "key_messages": ("key messages", "key findings", "headlines", "main messages"),
+    "board_asks": (
+        "recommendations to the board",
+        "the board is asked to",
+        "board is asked to",
+        "asks of the board",
+        "decisions for the board",
+        "for the board",
+    ),
     "introduction": ("introduction", "intro", "background"),
     "audit_sample": ("audit sample", "sample", "the sample"),
     "methodology": ("methodology", "method", "methods"),

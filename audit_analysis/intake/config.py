@@ -6,6 +6,7 @@ paper; so unknown keys are errors, reported with the rest.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -14,7 +15,14 @@ from pathlib import Path
 from typing import Any, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from audit_analysis.intake.files import read_text_file
 from audit_analysis.problems import Problem, error
@@ -32,9 +40,17 @@ from audit_analysis.vocabulary import (
 )
 
 CONFIG_FILE = "audit.yaml"
-RESERVED_COLUMNS = frozenset({"case_id", "agency", "status", "evidence", "notes", OVERALL.key})
+RESERVED_COLUMNS = frozenset(
+    {"case_id", "agency", "status", "evidence", "notes", "moderated", OVERALL.key}
+)
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 MULTI_AGENCY = "Multi-agency"
+ILLUSTRATIVE_INPUTS: dict[str, str] = {
+    "case_assignment": "which case each return belongs to",
+    "area_grades": "key-area grades where the report is not specific",
+    "referrals": "the referral records",
+}
+"""What `illustrative:` in audit.yaml may name: inputs reconstructed rather than recorded."""
 MAX_AGENCY_NAME = 80
 """Agency names name files (questionnaires, tables); longer ones belong in `description`."""
 
@@ -43,9 +59,94 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+
+
+def _month(value: object) -> tuple[int, int] | None:
+    match = _MONTH.match(value) if isinstance(value, str) else None
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
 class Period(_Model):
+    """The audit period, as dates or, when the report names only months, as months
+    ("2015-11" to "2016-11"): then it covers both months whole and reads as months."""
+
     start: dt.date
     end: dt.date
+    by_month: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _months(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        start, end = _month(data.get("start")), _month(data.get("end"))
+        if start is None and end is None:
+            return data
+        if start is None or end is None:
+            raise ValueError("give both start and end as months (2015-11), or both as dates")
+        if not (1 <= start[1] <= 12 and 1 <= end[1] <= 12):
+            raise ValueError("a month is from 01 to 12, e.g. 2015-11")
+        last = calendar.monthrange(*end)[1]
+        return {**data, "start": dt.date(*start, 1), "end": dt.date(*end, last), "by_month": True}
+
+    @property
+    def months(self) -> int:
+        """Its length in months as a report counts them: November 2015 to November 2016 is 12."""
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+
+    def describe(self) -> str:
+        """'November 2015 to November 2016', or '1 November 2015 to 30 November 2016'."""
+        if self.by_month:
+            return f"{self.start:%B %Y} to {self.end:%B %Y}"
+        return f"{self.start.day} {self.start:%B %Y} to {self.end.day} {self.end:%B %Y}"
+
+
+class ReportDate(_Model):
+    """When the report is dated: a day, or only a month or a year when that is all it says."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def describe(self) -> str:
+        if self.day is not None and self.month is not None:
+            return f"{self.day} {dt.date(self.year, self.month, self.day):%B %Y}"
+        if self.month is not None:
+            return f"{dt.date(self.year, self.month, 1):%B %Y}"
+        return str(self.year)
+
+    def isoformat(self) -> str:
+        return "-".join([f"{self.year:04d}", *(f"{p:02d}" for p in (self.month, self.day) if p)])
+
+
+NOT_A_REAL_DATE = "is not a real date"
+
+
+def _report_date(value: Any) -> Any:
+    """2017, "2017-03" or 2017-03-01 (which YAML reads as a date)."""
+    if value is None or isinstance(value, ReportDate | dict):
+        return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return ReportDate(year=value.year, month=value.month, day=value.day)
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else None
+    if text is not None:
+        if year := _YEAR.match(text):
+            return ReportDate(year=int(year.group(1)))
+        month = _month(text)
+        if month is not None and 1 <= month[1] <= 12:
+            return ReportDate(year=month[0], month=month[1])
+        try:
+            day = dt.date.fromisoformat(text.strip())
+        except ValueError:
+            if re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", text):  # a day that does not exist
+                raise ValueError(NOT_A_REAL_DATE) from None
+        else:
+            return ReportDate(year=day.year, month=day.month, day=day.day)
+    raise ValueError("should be a date (2017-03-01), a month (2017-03) or a year (2017)")
 
 
 class AgencySpec(_Model):
@@ -104,7 +205,7 @@ class AuditConfig(_Model):
     period: Period
     sample: str = ""
     author: str | None = None
-    report_date: dt.date | None = None
+    report_date: ReportDate | None = None
     protective_marking: str = DEFAULT_MARKING
     grade_scale: str = "ofsted"
     key_areas: tuple[KeyAreaSpec, ...] | None = Field(default=None, min_length=1)
@@ -112,6 +213,25 @@ class AuditConfig(_Model):
     disclosure_threshold: int | None = Field(default=None, ge=1, strict=True)
     questionnaire: Questionnaire = Questionnaire()
     provenance: str = ""
+    illustrative: dict[str, str] = Field(default_factory=dict)
+    # Inputs reconstructed rather than recorded (ILLUSTRATIVE_INPUTS), each with why:
+    # every exhibit built on one carries a visible "illustrative" note.
+
+    @field_validator("report_date", mode="before")
+    @classmethod
+    def _flexible_report_date(cls, value: Any) -> Any:
+        return _report_date(value)
+
+    @field_validator("illustrative")
+    @classmethod
+    def _known_illustrative(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(ILLUSTRATIVE_INPUTS))
+        if unknown:
+            raise ValueError(
+                f"unknown illustrative input {', '.join(unknown)}; accepted: "
+                + ", ".join(ILLUSTRATIVE_INPUTS)
+            )
+        return value
 
     @field_validator("protective_marking")
     @classmethod
@@ -232,8 +352,8 @@ def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -
             elif kind.startswith("int"):
                 message = "should be a whole number, or null"
             accepted = None
-            if kind.startswith("date"):
-                message = "is not a real date"
+            if kind.startswith("date") or message == NOT_A_REAL_DATE:
+                message = NOT_A_REAL_DATE
                 accepted = "a date that exists, written YYYY-MM-DD, e.g. 2016-03-05"
                 date = read_month_first(str(item.get("input", "")))
                 if date is not None:

@@ -21,6 +21,8 @@ from audit_analysis.intake.raw_tables import (
     CASES,
     CASES_SPEC,
     COMMENTARY,
+    CONCERNS,
+    CONCERNS_SPEC,
     PUBLICATION_COMMENTARY,
     RECOMMENDATIONS,
     RECOMMENDATIONS_SPEC,
@@ -258,6 +260,8 @@ def read_raw_audit(audit_dir: Path, progress: Callable[[str], None] | None = Non
         say(f"reading the workbooks in {RETURNS_DIR}/")
         workbooks, workbook_problems = read_returned_workbooks(audit_dir / RETURNS_DIR, config)
         problems += workbook_problems
+    if (audit_dir / CONCERNS).exists():  # optional: absent means no concerns were logged
+        specs.append(CONCERNS_SPEC)
     for spec in specs:
         path = audit_dir / spec.file
         if not path.exists():

@@ -22,6 +22,7 @@ SUBMISSIONS = "submissions.csv"
 CASES = "cases.csv"
 REFERRALS = "referrals.csv"
 RECOMMENDATIONS = "recommendations.csv"
+CONCERNS = "concerns.csv"
 COMMENTARY = "commentary.md"
 THEMES = "themes.yaml"
 PUBLICATION_COMMENTARY = "commentary-publication.md"
@@ -89,6 +90,20 @@ RECOMMENDATIONS_SPEC = TableSpec(
 )
 
 
+CONCERNS_SPEC = TableSpec(
+    CONCERNS,
+    (
+        CASE_ID,
+        Column("agency", ("organisation", "service", "raised by", "agency name")),
+        Column("concern", ("concern raised", "concerns", "immediate concern", "issue")),
+        Column("date", ("date raised", "raised on", "date of concern")),
+        Column("action", ("action taken", "actions", "response", "follow up"), required=False),
+        Column("status", ("concern status", "open or closed", "state")),
+    ),
+)
+"""The optional immediate-concerns log: a child found at risk now, and what was done."""
+
+
 def submissions_spec(areas_with_overall: Iterable[KeyArea]) -> TableSpec:
     """Submissions are wide, one column per key area, so their contract depends on the audit's areas."""
     return TableSpec(
@@ -99,6 +114,11 @@ def submissions_spec(areas_with_overall: Iterable[KeyArea]) -> TableSpec:
             Column("status", ("return status", "audit status", "submission status")),
             *(Column(a.key, (a.label, *a.aliases)) for a in areas_with_overall),
             Column("evidence", EVIDENCE_WORDS, required=False),
+            Column(
+                "moderated",
+                ("moderated grade", "moderated overall", "panel grade", "moderation grade"),
+                required=False,
+            ),
         ),
     )
 

@@ -56,7 +56,7 @@ class Table:
     def of(cls, exhibit: Exhibit, max_rows: int | None = MAX_TABLE_ROWS) -> Table:
         """The exhibit's display table, its first `max_rows` rows only (None: every row)."""
         shown = exhibit.table.astype("object").mask(exhibit.hidden, MARKER)
-        note = exhibit.note
+        note = " ".join(n for n in (*exhibit.notes, exhibit.note) if n)
         if max_rows is not None and len(shown) > max_rows:
             cut = (
                 f"The first {max_rows} of {len(shown):,} rows are shown; every row is in "
@@ -76,6 +76,8 @@ class Chart:
     title: str = ""
     data: Table | None = None
     """The chart's numbers as a table, offered under it (the alt text only summarises)."""
+    note: str = ""
+    """Shown under the chart: who graded, and whether the data behind it is illustrative."""
 
     @classmethod
     def of(cls, exhibit: Exhibit, figures_dir: Path) -> Chart:
@@ -85,7 +87,12 @@ class Chart:
         if not data.caption:
             data = replace(data, caption=title)
         return cls(
-            exhibit.id, Path(figures_dir) / f"{exhibit.id}.png", exhibit.alt_text, title, data
+            exhibit.id,
+            Path(figures_dir) / f"{exhibit.id}.png",
+            exhibit.alt_text,
+            title,
+            data,
+            " ".join(exhibit.notes),
         )
 
     @property
@@ -238,3 +245,5 @@ def show(blocks: Iterable[Block]) -> None:
             display(HTML(table_html(block)))
         else:
             display_chart(block)
+            if block.note:
+                display(HTML(f'<p class="table-note">{html.escape(block.note)}</p>'))

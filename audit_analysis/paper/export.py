@@ -29,7 +29,7 @@ from traitlets.config import Config
 
 from audit_analysis.analysis.disclosure import MARKER as SUPPRESSED
 from audit_analysis.intake.commentary import PLACEHOLDER_MARK, is_safe_link
-from audit_analysis.paper.report import PAPER_MIME
+from audit_analysis.paper.report import KEY_MESSAGES, PAPER_MIME
 from audit_analysis.paper.typeface import embed_fonts
 from audit_analysis.paths import write_atomic
 
@@ -272,6 +272,12 @@ def _finish(html: str) -> str:
     soup = BeautifulSoup(html, features="html.parser")
     for link in soup.select("a.anchor-link"):  # the ¶ after each heading: noise on paper
         link.decompose()
+    _key_messages_first(soup)
+    for heading in soup.select("main.bp-content h2"):
+        if heading.get_text(" ", strip=True).startswith("Appendix"):
+            cell = heading.find_parent(class_="jp-Cell")
+            if cell is not None:  # reference matter: set smaller, as reports do
+                cell["class"] = [*cell.get("class", []), "bp-appendix"]
     _add_contents(soup)
     _keep_headings_with_content(soup)
     labels: set[str] = set()
@@ -286,6 +292,25 @@ def _finish(html: str) -> str:
             style.string = embed_fonts(style.string)
     _check_self_contained(soup)
     return str(soup)
+
+
+def _key_messages_first(soup) -> None:
+    """The key messages go on page 1, under the title block and before the contents."""
+    nav, main = soup.select_one("nav.bp-toc"), soup.select_one("main.bp-content")
+    if nav is None or main is None:
+        return
+    heading = next(
+        (h for h in main.find_all("h2") if h.get_text(" ", strip=True) == KEY_MESSAGES), None
+    )
+    cell = heading.find_parent(class_="jp-Cell") if heading is not None else None
+    if cell is None:
+        return
+    heading["id"] = heading.get("id") or "key-messages"
+    front = soup.new_tag(
+        "section", attrs={"class": "bp-front bp-content", "aria-labelledby": heading["id"]}
+    )
+    nav.insert_before(front)
+    front.append(cell.extract())
 
 
 def _unlink_unsafe(soup) -> None:

@@ -24,7 +24,11 @@ from audit_analysis.intake.commentary import (
     require_complete,
     sections_with_small_numbers,
 )
-from audit_analysis.intake.config import MULTI_AGENCY, scaffold_placeholders
+from audit_analysis.intake.config import (
+    ILLUSTRATIVE_INPUTS,
+    MULTI_AGENCY,
+    scaffold_placeholders,
+)
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
 from audit_analysis.paper.blocks import Block, Chart, Markdown, Table, record_paper, show
 from audit_analysis.paper.outputs import FIGURES, current_outputs
@@ -38,20 +42,26 @@ DETAIL_MAX_ROWS = (
 PAPER_MIME = "application/vnd.audit-analysis.paper+json"
 
 PAPER_PARTS: tuple[str, ...] = (
+    "key_messages",
     "introduction",
     "audit_sample",
     "methodology",
     "limitations",
     "overall_grades",
-    "coherence",
     "agencies_part",
     "summary",
     "recommendations",
+    "follow_up",
+    "glossary",
     "referral_history",
     "case_outlines",
-    "glossary",
+    "agency_appendix",
 )
-"""The board paper's parts in report order; notebooks/04_board_paper.ipynb shows each of them."""
+"""The board paper's parts in report order; notebooks/04_board_paper.ipynb shows each of them.
+The key messages come first: the exporter sets them on page 1, under the title block."""
+
+KEY_MESSAGES = "Key messages"
+"""The heading of the paper's first part; export.py moves that part before the contents."""
 
 __all__ = [
     "PAPER_MIME",
@@ -124,8 +134,11 @@ def check_paper_inputs(
         require_final_commentary(audit, threshold)
 
 
-def format_period(start: dt.date, end: dt.date) -> str:
-    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+def format_period(period) -> str:
+    """'November 2015 to November 2016 (12 months)' when given in months, else the dates."""
+    if period.by_month:
+        return f"{period.describe()} ({period.months} months)"
+    return period.describe()
 
 
 @dataclass
@@ -136,6 +149,7 @@ class BoardPaper:
     exhibits: Exhibits
     out: Path
     run_date: dt.date = field(default_factory=dt.date.today)
+    final: bool = False
 
     def __post_init__(self) -> None:
         self.config = self.audit.config
@@ -155,10 +169,10 @@ class BoardPaper:
             "title": config.title,
             "board": config.board,
             "theme": config.theme,
-            "period": format_period(config.period.start, config.period.end),
+            "period": format_period(config.period),
             "author": config.author or "",
             "run_date": self.run_date.isoformat(),
-            "report_date": config.report_date.isoformat() if config.report_date else "",
+            "report_date": config.report_date.describe() if config.report_date else "",
             "protective_marking": config.protective_marking,
             "publication": self.publication,
             "disclosure_threshold": self.threshold,
@@ -195,26 +209,51 @@ class BoardPaper:
         return [Table.of(exhibit)] if exhibit and exhibit.show_table else []
 
     # -- parts, in report order ----------------------------------------------------------
+    def key_messages(self) -> list[Block]:
+        """Page 1: what the board should take away, the headline figures, and what it is asked to do."""
+        blocks: list[Block] = [Markdown(f"## {KEY_MESSAGES}"), *self._front("key_messages")]
+        blocks += self._table("headline-figures")
+        asks = self._front("board_asks")
+        if asks:
+            blocks += [Markdown("### The board is asked to…"), *asks]
+        return blocks
+
+    def _front(self, key: str) -> list[Block]:
+        """A first-page section: its commentary, or in a draft a placeholder saying what to write."""
+        if self.commentary.get(key) is None and self.final:
+            return []
+        return [self._commentary(key)]
+
     def introduction(self) -> list[Block]:
         config = self.config
         facts = self.exhibits["audit-facts"].table["value"]
+        agencies = [
+            f"{facts['Agencies that submitted audits']} submitted audits",
+            *(
+                f"{facts[label]} {words}"
+                for label, words in (
+                    ("Agencies with no contact with the sample", "had no contact with the sample"),
+                    ("Agencies that could not complete an audit", "could not complete an audit"),
+                )
+                if facts[label]
+            ),
+        ]
         text = (
             f"**Board:** {_md(config.board)}  \n**Theme:** {_md(config.theme)}  \n"
-            f"**Audit period:** {format_period(config.period.start, config.period.end)}  \n"
+            f"**Audit period:** {format_period(config.period)}  \n"
             f"**Cases audited:** {facts['Cases audited']}  \n"
-            f"**Agencies taking part:** {facts['Agencies taking part']}, of which "
-            f"{facts['Agencies that submitted audits']} submitted audits"
+            f"**Agencies:** {'; '.join(agencies)}"
         )
         return [Markdown("## Introduction"), Markdown(text), self._commentary("introduction")]
 
     def audit_sample(self) -> list[Block]:
+        """The sample in words (every count of the profile, stated once) and its themes."""
         sample = self.config.sample.strip()  # how the cases were chosen, from audit.yaml
         return [
             Markdown("## Audit sample"),
             *([Markdown(f"**How the sample was chosen:** {_md(sample)}")] if sample else []),
             self._commentary("audit_sample"),
             *self._sentences("case-profile"),
-            *self._chart("case-profile"),
             *self._chart("issue-themes"),
         ]
 
@@ -224,26 +263,43 @@ class BoardPaper:
             self._commentary("methodology"),
             Markdown("### Returns and completion"),
             *self._optional_commentary("returns"),
-            *self._chart("returns"),
             *self._table("returns"),
-            *self._table("graded-share"),
+            *self._about_the_data(),
+        ]
+
+    def _about_the_data(self) -> list[Block]:
+        """Which inputs are reconstructed and why, said once; each exhibit on them is marked."""
+        illustrative = self.config.illustrative
+        if not illustrative:
+            return []
+        lines = [
+            f"- **{_md(ILLUSTRATIVE_INPUTS[key].capitalize())}:** {_md(why)}"
+            for key, why in illustrative.items()
+        ]
+        return [
+            Markdown(
+                "**Illustrative data.** Some inputs were reconstructed rather than recorded; "
+                "every table and chart built on them is marked *Illustrative*.\n\n"
+                + "\n".join(lines)
+            )
         ]
 
     def limitations(self) -> list[Block]:
         return [Markdown("## Limitations"), self._commentary("limitations")]
 
     def overall_grades(self) -> list[Block]:
+        """The agencies' own overall grades, each count once (the table: the chart of the same
+        counts is filed in figures/), and the key areas pooled. The agency × area heatmap
+        reads as a league table of unmoderated self-grades: filed, not printed."""
         return [
             Markdown("## Overall gradings"),
             *self._sentences("overall-grades"),
             *self._optional_commentary("overall_gradings"),
-            *self._chart("overall-grades"),
             *self._table("overall-grades"),
+            *self._table("moderation"),
             Markdown("### Grades by key area"),
             *self._optional_commentary("key_areas"),
-            *self._chart("area-grades"),
             *self._table("area-grades"),
-            *self._chart("good-or-better-heatmap"),
         ]
 
     def coherence(self) -> list[Block]:
@@ -269,14 +325,40 @@ class BoardPaper:
         ]
 
     def agency(self, agency: str) -> list[Block]:
-        """One agency's section: its findings, its key-area table, commentary and evidence."""
+        """One agency's section: its counts, stated once, then the auditor's commentary.
+
+        Its grades by key area and the returns' own words are in the appendix."""
         exhibit = next(e for e in self.exhibits.of_part(f"agency:{agency}"))
-        blocks: list[Block] = [Markdown(f"### {_md(agency)}"), *self._sentences(exhibit.id)]
-        blocks += self._table(exhibit.id)
-        blocks.append(self._commentary(f"agency:{agency}"))
+        return [
+            Markdown(f"### {_md(agency)}"),
+            *self._sentences(exhibit.id),
+            self._commentary(f"agency:{agency}"),
+        ]
+
+    def agency_appendix(self) -> list[Block]:
+        """Each agency's grades by key area in one table and, in the internal version, the
+        returns' own words agency by agency and the grades case by case."""
+        blocks = self._table("grades-by-agency-and-area")
         if not self.publication:
-            blocks.extend(self._evidence(agency))
-        return blocks
+            blocks.append(
+                Markdown(
+                    "**Evidence from the returns** (internal version only): the agencies' own "
+                    "notes, one line for a note that covers several cases."
+                )
+            )
+            for agency in self.agencies_with_returns:
+                evidence = self._evidence(agency)
+                if evidence:  # under the contents' depth: thirteen agencies would swamp it
+                    blocks += [Markdown(f"#### {_md(agency)}"), *evidence]
+        # Last, a full-page chart: the grades case by case (internal version only). The share
+        # of audits graded is in the table's "NG" counts (its own table is filed).
+        blocks += self.coherence()
+        if not blocks:
+            return []
+        title = "Appendix 3: Grades by key area, agency by agency"
+        if not self.publication:
+            title = "Appendix 3: Grades by key area, and evidence from the returns"
+        return [Markdown(f"## {title}"), *blocks]
 
     def agencies_part(self) -> list[Block]:
         blocks: list[Block] = [Markdown("## Agencies' practice")]
@@ -297,8 +379,16 @@ class BoardPaper:
             if area != OVERALL.key:
                 label += f", {self.config.area_label(area)}"
             lines.append(f"- **{_md(label)}:** {_md(text)}")
+        return [Markdown("\n".join(lines))]
+
+    def follow_up(self) -> list[Block]:
+        """Children needing follow-up: the immediate-concerns log (internal version only)."""
+        if self.publication or "concerns" not in self.exhibits:
+            return []
         return [
-            Markdown("**Evidence from the returns** (internal version only)\n\n" + "\n".join(lines))
+            Markdown("## Children needing follow-up"),
+            *self._sentences("concerns"),
+            *self._table("concerns"),
         ]
 
     def summary(self) -> list[Block]:
@@ -309,11 +399,10 @@ class BoardPaper:
         blocks: list[Block] = [Markdown("## Recommendations")]
         if recs.empty:
             return [*blocks, Markdown("No recommendations have been recorded for this audit.")]
-        blocks += self._table("recommendations-by-scope")
         for scope, group in recs.groupby("scope", sort=False):
-            heading = "Multi-agency" if scope == MULTI_AGENCY else scope
+            heading = "Multi-agency" if scope == MULTI_AGENCY else group["heading"].iloc[0]
             lines = [f"{r.number}. {_md(r.text)}" + _owner(r) for r in group.itertuples()]
-            blocks.append(Markdown(f"### {_md(heading)}\n\n" + "\n".join(lines)))
+            blocks.append(Markdown(f"#### {_md(heading)}\n\n" + "\n".join(lines)))
         return blocks
 
     def referral_history(self) -> list[Block]:
@@ -327,6 +416,7 @@ class BoardPaper:
         ]
 
     def case_outlines(self) -> list[Block]:
+        """Appendix 2 (internal version only): each sampled case's outline."""
         if "case-outlines" not in self.exhibits:
             return []
         return [Markdown("## Appendix 2: Case outlines"), *self._table("case-outlines")]
@@ -402,7 +492,7 @@ def open_paper(
     audit = load(paths)
     out = Path(output_dir) if output_dir is not None else paths.outputs
     exhibits = current_outputs(audit, out, publication=publication)
-    paper = BoardPaper(audit, exhibits, out)
+    paper = BoardPaper(audit, exhibits, out, final=final)
     if final:
         paper.require_commentary()
     return paper

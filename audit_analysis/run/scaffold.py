@@ -96,10 +96,12 @@ title: {title}
 board: {board}
 # The practice theme audited, e.g. neglect, domestic abuse, child sexual exploitation.
 theme: {theme}
-# The lead auditor, and the date printed on the paper (YYYY-MM-DD); null leaves them to the run.
+# The lead auditor, and the date printed on the paper (2017-03-01, or 2017-03 or 2017 when the
+# report is dated only by month or year); null leaves them to the run.
 author: null
 report_date: null
-# The period the agencies reviewed their records for.
+# The period the agencies reviewed their records for: dates, or months (2015-11 to 2016-11)
+# when the report names only months.
 period:
   start: {start}
   end: {end}
@@ -123,6 +125,9 @@ questionnaire:
   return_to: {return_to}
 # Where the data came from, when not straight from the agencies' returns.
 provenance: ""
+# Inputs reconstructed rather than recorded, each with why (case_assignment, area_grades,
+# referrals): every exhibit built on one is marked "illustrative" in the paper.
+illustrative: {{}}
 
 # One entry per agency asked to audit the cases: delete those not involved, add your own.
 # A return's agency may be written as the name or any alias (case and punctuation are ignored);
@@ -212,17 +217,23 @@ def audit_yaml(
     )
 
 
+OPTIONAL_EXTRAS = frozenset({"moderated"})
+
+
 def header_csv(spec: TableSpec) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(c.key for c in spec.columns)
+    # optional columns few audits use (a moderation panel's grade) are left for the auditor to add
+    columns = [c.key for c in spec.columns if c.key not in OPTIONAL_EXTRAS]
+    csv.writer(out, lineterminator="\n").writerow(columns)
     return out.getvalue()
 
 
 def commentary_skeleton(agencies: tuple[str, ...]) -> str:
     """One `## ` section per part of the paper, in paper order, each with a hidden prompt."""
+    front = ["key_messages", "board_asks"]  # page 1: what the board should take away and do
     sections = [
         f"## {heading_of(key)}\n\n{SECTION_PLACEHOLDER.format(heading=heading_of(key))}\n"
-        for key in expected_parts(agencies)
+        for key in [*front, *expected_parts(agencies)]
     ]
     return "\n".join(sections)
 

@@ -23,6 +23,7 @@ from audit_analysis.intake.config import CONFIG_FILE, parse_config
 from audit_analysis.intake.raw_tables import (
     CASES_SPEC,
     COMMENTARY,
+    CONCERNS,
     RECOMMENDATIONS_SPEC,
     REFERRALS_SPEC,
     submissions_spec,
@@ -30,6 +31,7 @@ from audit_analysis.intake.raw_tables import (
 from audit_analysis.paths import Workspace
 from audit_analysis.problems import errors_in
 from audit_analysis.run.scaffold import AGENCIES, check_audit_id
+from audit_analysis.vocabulary import GRADED_STATUSES, parse_status
 
 DEFAULT_AGENCIES = 15
 PERIOD = (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
@@ -254,15 +256,44 @@ def synth_files(audit_id: str, cases: int, seed: int, agencies: int = DEFAULT_AG
         raise ValueError(f"the synthetic audit.yaml does not load: {problems}")
     rng = random.Random(seed)
     names = [name for name, _ in chosen]
-    areas = [c.key for c in submissions_spec(config.areas_with_overall).columns[3:-1]]
-    return {
+    areas = [a.key for a in config.areas_with_overall]  # the grade columns, in spec order
+    submissions = _submissions(rng, cases, names, areas)
+    files = {
         CONFIG_FILE: config_text,
-        submissions_spec(config.areas_with_overall).file: _submissions(rng, cases, names, areas),
+        submissions_spec(config.areas_with_overall).file: submissions,
         CASES_SPEC.file: _cases(rng, cases),
         REFERRALS_SPEC.file: _referrals(rng, cases),
         RECOMMENDATIONS_SPEC.file: _recommendations(rng, names),
         COMMENTARY: _commentary(names),
     }
+    concerns = _concerns(submissions, config.scale)
+    if concerns.count("\n") > 1:  # a log only when something needed following up
+        files[CONCERNS] = concerns
+    return files
+
+
+def _concerns(submissions: str, scale) -> str:
+    """The immediate-concerns log a careful audit keeps: each case graded at the worst overall,
+    followed up (half still open), so validation has nothing to warn about."""
+    rows, seen = [], set()
+    for row in csv.DictReader(io.StringIO(submissions)):
+        graded = parse_status(row["status"]) in GRADED_STATUSES
+        if graded and scale.parse(row["overall"]) == scale.grades[-1]:
+            if row["case_id"] in seen:
+                continue
+            seen.add(row["case_id"])
+            status = "Open" if len(rows) % 2 == 0 else "Closed"
+            rows.append(
+                [
+                    row["case_id"],
+                    row["agency"],
+                    "Fictional: a child found at risk during the audit",
+                    "2026-01-15",
+                    "Fictional: referred back to the front door the same day",
+                    status,
+                ]
+            )
+    return _csv(["case_id", "agency", "concern", "date", "action", "status"], rows)
 
 
 def write_synthetic_audit(

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from audit_analysis.analysis.exhibits import detail, grading, sample
+from audit_analysis.analysis.exhibits import (
+    detail,
+    follow_up,
+    grading,
+    headlines,
+    moderation,
+    sample,
+)
 from audit_analysis.analysis.exhibits.charts import with_words
 from audit_analysis.analysis.exhibits.context import Context
 from audit_analysis.analysis.exhibits.model import Exhibits
@@ -20,11 +27,14 @@ PUBLISHED = (
     grading.agencies,
     sample.recommendations,
     sample.referral_history,
+    headlines.headlines,
+    moderation.moderation,
 )
 """Builders of the exhibits every version of the paper carries."""
 
 INTERNAL_ONLY = (
     grading.case_grid,
+    follow_up.concerns,
     sample.case_outlines,
     detail.grading_detail,
     detail.referral_detail,

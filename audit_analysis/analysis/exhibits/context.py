@@ -13,7 +13,11 @@ from audit_analysis.analysis.exhibits.ledger import Ledger
 from audit_analysis.analysis.exhibits.model import Exhibit, frame_like
 from audit_analysis.analysis.findings import count_noun
 from audit_analysis.clean.processed import ProcessedAudit
+from audit_analysis.intake.config import ILLUSTRATIVE_INPUTS
 from audit_analysis.intake.themes import load_themes
+
+SELF_ASSESSED = "Self-assessed by each agency, not moderated."
+MODERATED = "Each agency's own grades; a panel moderated some audits (see the moderation table)."
 
 Finish = Callable[[set[str]], list[Exhibit]]
 """The second half of a builder: given the paper-wide hidden quantities, the finished exhibits."""
@@ -85,6 +89,19 @@ class Context:
         for key, value in zip(keys.to_numpy().ravel(), table.to_numpy().ravel(), strict=True):
             if key:
                 self.ledger.add(key, int(value), protect=protect)
+
+    def illustrative(self, *inputs: str) -> tuple[str, ...]:
+        """The visible note of an exhibit built on inputs audit.yaml declares illustrative."""
+        used = [i for i in inputs if i in self.config.illustrative]
+        if not used:
+            return ()
+        what = "; ".join(ILLUSTRATIVE_INPUTS[i] for i in used)
+        return (f"Illustrative: built on reconstructed data ({what}).",)
+
+    def grade_notes(self, *inputs: str) -> tuple[str, ...]:
+        """The notes every grade exhibit carries: who graded, and what is illustrative."""
+        moderated = self.audit.moderation is not None and not self.audit.moderation.empty
+        return (MODERATED if moderated else SELF_ASSESSED, *self.illustrative(*inputs))
 
     @staticmethod
     def mask(keys: pd.DataFrame, hidden: set[str]) -> pd.DataFrame:

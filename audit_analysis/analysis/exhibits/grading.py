@@ -14,9 +14,10 @@ from audit_analysis.analysis.exhibits.model import (
     keys_frame,
     quantity,
 )
-from audit_analysis.vocabulary import OVERALL, STATUS_LABELS, STATUSES, slug
+from audit_analysis.vocabulary import OUTSIDE_PERIOD, OVERALL, STATUS_LABELS, slug
 
 OVERALL_AREA = OVERALL.key
+NONE_GRADED = "none graded"
 RECEIVED = "received"  # submitted or incomplete: a return that is an audit
 
 
@@ -43,39 +44,38 @@ def _status_key(agency: str | None, status: str) -> str:
 def _record_return_totals(ctx: Context, table: pd.DataFrame) -> None:
     """Each agency's returns and audits (received), and the sums that tie them to statuses."""
     ledger = ctx.ledger
+    used = grading.statuses_used(ctx.audit.returns)
+    not_audits = [s for s in used if s not in ("submitted", "incomplete")]
     for row in table.index:
         agency = _agency(row)
-        statuses = {s: int(table.loc[row, s]) for s in STATUSES}
+        statuses = {s: int(table.loc[row, s]) for s in used}
         ledger.add(returns_key(agency), sum(statuses.values()))
         ledger.add(received_key(agency), statuses["submitted"] + statuses["incomplete"])
         for status, n in statuses.items():
             ledger.add(_status_key(agency, status), n)
-        ledger.relate(returns_key(agency), [_status_key(agency, s) for s in STATUSES])
+        ledger.relate(returns_key(agency), [_status_key(agency, s) for s in used])
         ledger.relate(
             received_key(agency), [_status_key(agency, s) for s in ("submitted", "incomplete")]
         )
         ledger.relate(
             returns_key(agency),
-            [
-                received_key(agency),
-                *(_status_key(agency, s) for s in ("not_submitted", "no_involvement")),
-            ],
+            [received_key(agency), *(_status_key(agency, s) for s in not_audits)],
         )
     agencies = [r for r in table.index if _agency(r) is not None]
-    for key in (returns_key, received_key, *(lambda a, s=s: _status_key(a, s) for s in STATUSES)):
+    for key in (returns_key, received_key, *(lambda a, s=s: _status_key(a, s) for s in used)):
         ledger.relate(key(None), [key(str(a)) for a in agencies])
 
 
 def returns(ctx: Context) -> Finish:
-    """Returns expected and received per agency (methodology), with the returns chart."""
+    """Returns recorded per agency, by status (methodology), with the returns chart."""
     rates = grading.return_rates(ctx.audit.returns, ctx.agencies, totals=True)
-    table = rates[["expected", *STATUSES]].astype("int64")
+    table = rates[["expected", *grading.statuses_used(ctx.audit.returns)]].astype("int64")
     _record_return_totals(ctx, table)
     keys = keys_frame(
         table,
         lambda r, c: returns_key(_agency(r)) if c == "expected" else _status_key(_agency(r), c),
     )
-    table = table.rename(columns={"expected": "Returns expected", **STATUS_LABELS})
+    table = table.rename(columns={"expected": "Returns recorded", **STATUS_LABELS})
     keys.columns = table.columns
     table.columns.name = "status"
 
@@ -91,8 +91,8 @@ def returns(ctx: Context) -> Finish:
                 hidden=mask,
                 quantities=keys,
                 caption=(
-                    f"Returns per agency, by status ({n_text}, including returns where the "
-                    "agency had no involvement)"
+                    f"Returns recorded per agency, by status (all agencies: {n_text}, including "
+                    "returns that are not audits)"
                 ),
                 n=ctx.ledger.values[returns_key()],
                 n_text=n_text,
@@ -118,6 +118,7 @@ def _grade_keys(table: pd.DataFrame, ctx: Context, area_of_row=None, agency=None
             grading.OF_WHICH_INCOMPLETE: "incomplete",
             grading.NOT_SUBMITTED: "not_submitted",
             grading.NO_INVOLVEMENT: "no_involvement",
+            grading.OUTSIDE_THE_PERIOD: OUTSIDE_PERIOD,
         }[str(column)]
         return _status_key(who, status)
 
@@ -167,6 +168,7 @@ def overall_grades(ctx: Context) -> Finish:
                 n=ctx.ledger.values[received_key()],
                 n_text=n_text,
                 note=ctx.note_for(mask),
+                notes=ctx.grade_notes(),
                 chart=ChartSpec("overall-grades", {"scale": ctx.scale.key}),
             )
         ]
@@ -209,6 +211,7 @@ def area_grades(ctx: Context) -> Finish:
                 n=ctx.ledger.values[received_key()],
                 n_text=ctx.n_text(received_key(), "audit", hidden),
                 note=ctx.note_for(mask),
+                notes=ctx.grade_notes("area_grades"),
                 chart=ChartSpec(
                     "area-grades",
                     {"scale": ctx.scale.key, "areas": [[a.key, a.label] for a in ctx.areas]},
@@ -267,12 +270,52 @@ def agencies(ctx: Context) -> Finish:
                     n=n,
                     n_text=n_text,
                     note=ctx.note_for(mask),
+                    notes=ctx.grade_notes("area_grades"),
                     show_table=n > 0,
                 )
             )
-        return out
+        return [*out, _compact(ctx, tables, hidden)]
 
     return finish
+
+
+def abbreviation(grade: str) -> str:
+    """'Requires Improvement' → 'RI', 'Not graded' → 'NG': the initials of its words."""
+    return "".join(word[0].upper() for word in grade.split())
+
+
+def _compact(ctx: Context, tables: dict, hidden: set[str]) -> Exhibit:
+    """Every agency's key-area grades in one table ('2 G · 1 RI'), for the paper's appendix.
+
+    It restates the per-agency tables' counts, hidden alike ('c G' where one is hidden)."""
+    grades = list(ctx.scale.all_grades)
+    rows = {}
+    for agency, (table, keys) in tables.items():
+        if int(table.to_numpy().sum()) == 0:
+            continue
+        rows[agency] = {
+            area: " · ".join(
+                f"{disclosure.MARKER if keys.loc[area, g] in hidden else table.loc[area, g]} "
+                f"{abbreviation(g)}"
+                for g in grades
+                if table.loc[area, g] or keys.loc[area, g] in hidden
+            )
+            for area in table.index
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name, frame.columns.name = "agency", "area"
+    key = ", ".join(f"{abbreviation(g)} {g}" for g in grades)
+    return Exhibit(
+        id="grades-by-agency-and-area",
+        part="agency_appendix",
+        title="Grades by key area, agency by agency",
+        table=frame,
+        hidden=ctx.mask(ctx.no_keys(frame), hidden),
+        quantities=ctx.no_keys(frame),
+        kind=TEXT,
+        caption=f"Audits at each grade, by agency and key area ({key})",
+        notes=ctx.grade_notes("area_grades"),
+    )
 
 
 def _row_grade_cells_hidden(ctx: Context, index, columns, hidden: set[str]) -> pd.DataFrame:
@@ -300,20 +343,26 @@ def graded_share(ctx: Context) -> Finish:
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = small | _row_grade_cells_hidden(ctx, table.index, table.columns, hidden)
         mask &= table.notna()
+        # 0% would read as poor practice; it means no audit graded that area.
+        shown = table.copy()
+        for column in table.columns[(table == 0).any()]:  # text, then None where no audit
+            words = table[column].astype("object").where(table[column] != 0, NONE_GRADED)
+            shown[column] = words.where(table[column].notna(), None)
         return [
             Exhibit(
                 id="graded-share",
                 part="methodology",
-                title="Share of returns carrying a grade",
-                table=table,
+                title="Share of audits carrying a grade",
+                table=shown,
                 hidden=mask,
                 quantities=ctx.no_keys(table),
                 kind=SHARE,
                 caption=(
-                    "Share of returns (submitted or incomplete) carrying a grade, by agency and "
+                    "Share of audits (submitted or incomplete) carrying a grade, by agency and "
                     "key area; – where the agency returned no audit"
                 ),
                 note=ctx.note_for(mask),
+                notes=ctx.illustrative("area_grades"),
             )
         ]
 
@@ -347,6 +396,7 @@ def good_or_better(ctx: Context) -> Finish:
                 quantities=ctx.no_keys(share),
                 kind=SHARE,
                 detail=counts,
+                notes=ctx.grade_notes("area_grades"),
                 n=None if audits_hidden else ctx.ledger.values[received_key()],
                 chart=ChartSpec(
                     "share-heatmap",
@@ -412,6 +462,7 @@ def case_grid(ctx: Context) -> Finish:
                 hidden=ctx.mask(ctx.no_keys(grid), hidden),
                 quantities=ctx.no_keys(grid),
                 kind=TEXT,
+                notes=ctx.grade_notes("case_assignment"),
                 chart=ChartSpec("case-grid", {"scale": ctx.scale.key}),
                 show_table=False,
             )

@@ -9,34 +9,39 @@ import pandas as pd
 from audit_analysis.analysis import findings, grading, profile, referrals
 from audit_analysis.analysis.exhibits.context import Context, Finish
 from audit_analysis.analysis.exhibits.model import TEXT, ChartSpec, Exhibit, keys_frame, quantity
-from audit_analysis.intake.config import MULTI_AGENCY
 
 CASES = quantity("cases")
 AGENCIES = quantity("agencies")
 AGENCIES_RETURNING = quantity("agencies", returned="yes")
 
 
-def facts(ctx: Context) -> Finish:
-    """The introduction's facts: cases audited, agencies taking part and those that returned audits.
+AGENCIES_WITHOUT_RETURNS = quantity("agencies", returned="none")
+AGENCIES_WITHOUT_AUDITS = quantity("agencies", returned="no audit")
+FACTS = {
+    "Cases audited": CASES,
+    "Agencies that submitted audits": AGENCIES_RETURNING,
+    "Agencies with no contact with the sample": AGENCIES_WITHOUT_RETURNS,
+    "Agencies that could not complete an audit": AGENCIES_WITHOUT_AUDITS,
+}
 
-    Public anyway (the sample size and the partnership's agencies), so never hidden."""
+
+def facts(ctx: Context) -> Finish:
+    """The introduction's facts: cases audited, and which agencies audited their work.
+
+    An agency listed in audit.yaml with no returns had no contact with the sample
+    (docs/data-format.md); one whose returns hold no audit could not complete one. Public
+    anyway (the sample size and the partnership's agencies), so never hidden."""
     rates = grading.return_rates(ctx.audit.returns, ctx.agencies)
     returning = int(((rates["submitted"] + rates["incomplete"]) > 0).sum())
+    without = len(ctx.agencies) - len(rates)
     table = pd.DataFrame(
-        {"value": [len(ctx.case_ids), len(ctx.agencies), returning]},
-        index=pd.Index(
-            ["Cases audited", "Agencies taking part", "Agencies that submitted audits"], name="fact"
-        ),
+        {"value": [len(ctx.case_ids), returning, without, len(rates) - returning]},
+        index=pd.Index(list(FACTS), name="fact"),
     )
-    keys = keys_frame(
-        table,
-        lambda r, _c: {
-            "Cases audited": CASES,
-            "Agencies taking part": AGENCIES,
-            "Agencies that submitted audits": AGENCIES_RETURNING,
-        }[r],
-    )
+    keys = keys_frame(table, lambda r, _c: FACTS[r])
     ctx.record(table, keys, protect=False)
+    ctx.ledger.add(AGENCIES, len(ctx.agencies), protect=False)
+    ctx.ledger.relate(AGENCIES, [k for k in FACTS.values() if k != CASES])
 
     def finish(hidden: set[str]) -> list[Exhibit]:
         return [
@@ -150,6 +155,14 @@ def issue_themes(ctx: Context) -> Finish:
     table = profile.theme_counts(ctx.audit.cases, ctx.themes)[["cases"]]
     keys = keys_frame(table, lambda r, _c: quantity("cases", theme=r))
     ctx.record(table, keys)
+    notes = ["A theme counts the case outlines that mention it, about the child or the family."]
+    disabled = int((ctx.audit.cases["disability"] == "Yes").sum())
+    for theme in (t for t in table.index if "disab" in str(t).lower()):
+        if int(table.loc[theme, "cases"]) > disabled:
+            notes.append(
+                f"'{theme}' includes disability in the family (a sibling's, say), so it can "
+                "count more cases than the children recorded as disabled."
+            )
 
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = ctx.mask(keys, hidden)
@@ -164,6 +177,7 @@ def issue_themes(ctx: Context) -> Finish:
                 n=len(ctx.case_ids),
                 n_text=ctx.n_text(CASES, "case", hidden),
                 note=ctx.note_for(mask),
+                notes=tuple(notes),
                 chart=ChartSpec("themes", {"n_cases": len(ctx.case_ids)}),
                 show_table=False,
             )
@@ -205,6 +219,7 @@ def _counts_exhibit(
                 n=total,
                 n_text=ctx.n_text(total_key, n_noun, hidden),
                 note=ctx.note_for(mask),
+                notes=ctx.illustrative("referrals"),
                 chart=ChartSpec(chart_kind, options or {}),
                 show_table=False,
             )
@@ -296,8 +311,12 @@ def recommendations(ctx: Context) -> Finish:
     """Recommendations per scope; about agencies, not children, so never hidden."""
     recs = ctx.audit.recommendations
     table = profile.recommendations_by_scope(recs, ctx.agencies)
-    table.index = table.index.map(lambda s: "Multi-agency" if s == MULTI_AGENCY else s)
+    order = list(dict.fromkeys(recs["scope"]))  # the report's order, as the file lists it
+    table = table.reindex(order)
     keys = keys_frame(table, lambda r, _c: quantity("recommendations", scope=r))
+    headings = dict(zip(recs["scope"], recs["heading"], strict=True))
+    table.index = pd.Index([headings[s] for s in table.index], name=table.index.name)
+    keys.index = table.index
     ctx.record(table, keys, protect=False)
     total = quantity("recommendations")
     ctx.ledger.add(total, len(recs), protect=False)
