@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,29 @@ CONFIG_FILE = "audit.yaml"
 RESERVED_COLUMNS = frozenset({"case_id", "agency", "status", "evidence", "notes", OVERALL.key})
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 MULTI_AGENCY = "Multi-agency"
+
+
+def visible_marking(value: str) -> str:
+    """The marking as printed; refused when a reader would not see it (blank, or made of
+    zero-width or other invisible characters), since the paper then carries no marking."""
+    invisible = sorted({f"U+{ord(ch):04X}" for ch in value if _unseen(ch)})
+    if invisible:
+        raise ValueError(
+            f"the protective marking holds invisible characters ({', '.join(invisible)}); "
+            "type it in plain letters, e.g. OFFICIAL-SENSITIVE"
+        )
+    value = " ".join(value.split())
+    if not any(unicodedata.category(ch).startswith("L") for ch in value):
+        raise ValueError(
+            "the protective marking has no visible letters; every paper must carry one, "
+            "e.g. OFFICIAL-SENSITIVE"
+        )
+    return value
+
+
+def _unseen(ch: str) -> bool:
+    """Prints nothing and is not white space: zero-width, control, private-use or unassigned."""
+    return not ch.isspace() and unicodedata.category(ch) in {"Cf", "Cc", "Co", "Cn"}
 
 
 class _Model(BaseModel):
@@ -87,10 +111,8 @@ class AuditConfig(_Model):
 
     @field_validator("protective_marking")
     @classmethod
-    def _marking_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the protective marking is blank; every paper must carry one")
-        return value.strip()
+    def _marking_visible(cls, value: str) -> str:
+        return visible_marking(value)
 
     @field_validator("grade_scale")
     @classmethod
