@@ -26,8 +26,13 @@ def _returns(exhibit: Exhibit, threshold: int | None):
     table = exhibit.table[columns].rename(columns=status_of)
     hidden = exhibit.hidden[columns].rename(columns=status_of)
     body = [i for i in table.index if i != ALL_AGENCIES]
+    totals = exhibit.chart.options.get("totals")
     return figures.plot_returns(
-        table.loc[body], title=exhibit.title, threshold=threshold, suppressed=hidden.loc[body]
+        table.loc[body],
+        title=exhibit.title,
+        threshold=threshold,
+        suppressed=hidden.loc[body],
+        totals=tuple(totals) if totals else None,
     )
 
 
@@ -71,6 +76,16 @@ DRAW: dict[str, Callable[[Exhibit, int | None], figures.Figure]] = {
     ),
     "referrals-per-case": lambda e, t: figures.plot_referrals_per_case(
         e.table, title=e.title, threshold=t, suppressed=e.hidden
+    ),
+    "referral-distribution": lambda e, t: figures.plot_counts(
+        e.table["children"],
+        title=e.title,
+        unit="children",
+        noun=("child", "children"),
+        vertical=True,
+        category_label="Referrals",
+        threshold=t,
+        suppressed=e.hidden["children"],
     ),
     "referral-categories": lambda e, t: figures.plot_referral_categories(
         e.table, title=e.title, threshold=t, suppressed=e.hidden

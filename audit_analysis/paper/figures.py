@@ -1272,6 +1272,7 @@ def plot_returns(
     title: str = "Audits returned by each agency",
     threshold: int | None = None,
     suppressed: pd.DataFrame | None = None,
+    totals: tuple[str, str] | None = None,
 ) -> Figure:
     """Stacked horizontal bars: the audits due from each agency, by what came back.
 
@@ -1305,11 +1306,12 @@ def plot_returns(
     due = received + counts["not_submitted"]
     n_agencies = _plural(len(counts), "agency", "agencies")
     total_due = int(due.sum())
-    subtitle = (
-        f"{_n_text(int(received.sum()), 'audits received', threshold)} of "
-        f"{SUPPRESSED_LABEL if disclosure.is_small(total_due, threshold) else total_due} due "
-        f"from {n_agencies}"
-    )
+    if totals is None:  # (received, due) as the paper prints them: the exhibit's decision
+        totals = tuple(
+            SUPPRESSED_LABEL if disclosure.is_small(v, threshold) else str(v)
+            for v in (int(received.sum()), total_due)
+        )
+    subtitle = f"n = {totals[0]} audits received of {totals[1]} due from {n_agencies}"
     legend = [
         (lab, _swatch(colours[lab], hatch=hatches[lab], edge=edges.get(lab)))
         for lab in shown.columns

@@ -18,6 +18,7 @@ from audit_analysis.vocabulary import OVERALL, STATUS_LABELS, STATUSES, slug
 
 OVERALL_AREA = OVERALL.key
 RECEIVED = "received"  # submitted or incomplete: a return that is an audit
+DUE = "due"  # received or not submitted: every return but "no involvement"
 
 
 def _agency(row: object) -> str | None:
@@ -40,16 +41,27 @@ def _status_key(agency: str | None, status: str) -> str:
     return quantity("returns", agency=agency, status=status)
 
 
+def due_key(agency: str | None = None) -> str:
+    """Audits due: returns less those where the agency had no involvement (the returns chart)."""
+    return quantity("returns", agency=agency, status=DUE)
+
+
 def _record_return_totals(ctx: Context, table: pd.DataFrame) -> None:
-    """Each agency's returns and audits (received), and the sums that tie them to statuses."""
+    """Each agency's returns, audits due and received, and the sums tying them to statuses.
+
+    The returns chart prints the audits received of those due, all agencies together."""
     ledger = ctx.ledger
     for row in table.index:
         agency = _agency(row)
         statuses = {s: int(table.loc[row, s]) for s in STATUSES}
         ledger.add(returns_key(agency), sum(statuses.values()))
-        ledger.add(received_key(agency), statuses["submitted"] + statuses["incomplete"])
+        received = statuses["submitted"] + statuses["incomplete"]
+        ledger.add(received_key(agency), received, chart=agency is None)
+        ledger.add(due_key(agency), received + statuses["not_submitted"])
         for status, n in statuses.items():
             ledger.add(_status_key(agency, status), n)
+        ledger.relate(due_key(agency), [received_key(agency), _status_key(agency, "not_submitted")])
+        ledger.relate(returns_key(agency), [due_key(agency), _status_key(agency, "no_involvement")])
         ledger.relate(returns_key(agency), [_status_key(agency, s) for s in STATUSES])
         ledger.relate(
             received_key(agency), [_status_key(agency, s) for s in ("submitted", "incomplete")]
@@ -62,7 +74,8 @@ def _record_return_totals(ctx: Context, table: pd.DataFrame) -> None:
             ],
         )
     agencies = [r for r in table.index if _agency(r) is not None]
-    for key in (returns_key, received_key, *(lambda a, s=s: _status_key(a, s) for s in STATUSES)):
+    statuses = (lambda a, s=s: _status_key(a, s) for s in STATUSES)
+    for key in (returns_key, received_key, due_key, *statuses):
         ledger.relate(key(None), [key(str(a)) for a in agencies])
 
 
@@ -82,6 +95,10 @@ def returns(ctx: Context) -> Finish:
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = ctx.mask(keys, hidden)
         n_text = ctx.n_text(returns_key(), "return", hidden)
+
+        def shown(key: str) -> str:
+            return disclosure.MARKER if key in hidden else str(ctx.ledger.values[key])
+
         return [
             Exhibit(
                 id="returns",
@@ -97,7 +114,7 @@ def returns(ctx: Context) -> Finish:
                 n=ctx.ledger.values[returns_key()],
                 n_text=n_text,
                 note=ctx.note_for(mask),
-                chart=ChartSpec("returns"),
+                chart=ChartSpec("returns", {"totals": [shown(received_key()), shown(due_key())]}),
             )
         ]
 
@@ -138,6 +155,9 @@ def overall_grades(ctx: Context) -> Finish:
     table.columns.name = "grade or status"
     keys = _grade_keys(table, ctx)
     ctx.record(table, keys)
+    for row in table.index:  # the chart prints each agency's total at its bar's end
+        key = received_key(_agency(row))
+        ctx.ledger.add(key, ctx.ledger.values[key], chart=True)
     _relate_rows_to_received(ctx, keys, _agency)
     for column in table.columns:
         ctx.ledger.relate(
@@ -331,6 +351,18 @@ def good_or_better(ctx: Context) -> Finish:
     if ctx.threshold is not None:
         good = grading.good_or_better_counts(gradings, ctx.agencies, ctx.areas, ctx.scale)
         small |= disclosure.share_mask([good, counts - good, counts], ctx.threshold)
+
+    graded = quantity("audits", graded="yes", agency="each", area="each")
+    ctx.ledger.add(graded, int(counts.to_numpy().sum()), chart=True)  # the heatmap's "n = … grades"
+    ctx.ledger.relate(
+        graded,
+        [
+            grade_key(a, area, g)
+            for a in ctx.agencies_with_returns
+            for area in _area_keys(ctx).values()
+            for g in ctx.scale.grades
+        ],
+    )
 
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = (

@@ -9,12 +9,13 @@ it shows (fixed), the sums between them (equalities), the orders it lists counts
 (inequalities). Each hidden count is an unknown whole number of at least 1 (zeros are always
 shown, so a "c" is never 0). For every hidden count the smallest and largest values
 consistent with all of that are found by integer programming (scipy's HiGHS), and the paper
-is refused when a hidden count is
+is refused when a small hidden count (1..threshold: the ones suppression protects; a larger
+count hidden only to protect a neighbour is not itself sensitive, as in tau-ARGUS) is
 
-* pinned: its smallest and largest values agree, so the reader knows it; or
-* narrowed inside 1..threshold: the reader can prove it is small *and* rule out some small
-  values (e.g. "1 or 2" under a threshold of 5). A proof that it lies somewhere in 1..threshold,
-  no narrower, says no more than a "c" says by itself, and is allowed.
+* pinned: its smallest and largest values agree, so the reader knows it.
+
+(A proof that a small count lies in a narrower range, say 1 or 2 under a threshold of 5, is
+allowed: see is_exposed.)
 
 `protect` extends the suppression until the check passes (hiding, each time, the smallest shown
 non-zero count of a sum the derivation used), so what is shipped always passes; when no further
@@ -229,10 +230,13 @@ def intervals(
 
 
 def is_exposed(low: int, high: int | None, threshold: int) -> bool:
-    """Pinned, or proven small and narrower than the 1..threshold a "c" already admits."""
-    if high is None:
-        return False
-    return low == high or (high <= threshold and high - low + 1 < threshold)
+    """A small count's proven interval gives it away: a single value.
+
+    A narrower interval inside 1..threshold ("1 or 2" under 5) is allowed: refusing it makes
+    any agency with a few audits unpublishable, since its number of audits is printed (bar
+    ends, the n of its table) and its small cells then always lie in 1..n−1. See
+    docs/disclosure-control.md for what this does and does not prove."""
+    return high is not None and low == high
 
 
 def exposures(
@@ -260,13 +264,14 @@ def exposures(
 def _exposed(
     keys: list[str], links: list, values: Mapping[str, int], threshold: int, safe: set[str]
 ) -> list[Exposure]:
+    safe |= {k for k in keys if values[k] > threshold}  # not small: nothing to protect
     bounds = _bounds(keys, links, values, threshold, safe)
     sums = tuple(link for link in links if isinstance(link[1], tuple))
     orders = tuple(link for link in links if not isinstance(link[1], tuple))
     return [
         Exposure(key, *bounds[key], sums, orders)
         for key in keys
-        if is_exposed(*bounds[key], threshold)
+        if key not in safe and is_exposed(*bounds[key], threshold)
     ]
 
 

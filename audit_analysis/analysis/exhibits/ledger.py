@@ -22,13 +22,19 @@ class Ledger:
         self.relations: list[tuple[str, tuple[str, ...]]] = []
         self.unprotected: set[str] = set()
         self.orders: list[tuple[str, str, int]] = []
+        self.chart_totals: set[str] = set()
 
-    def add(self, key: str, value: int, *, protect: bool = True) -> str:
+    def add(self, key: str, value: int, *, protect: bool = True, chart: bool = False) -> str:
         """Record a published count; the same key must always carry the same value.
 
         `protect=False` marks a count that is public anyway (the number of cases sampled, of
         agencies asked): it is never hidden itself but still ties the sums it is part of.
+        `chart=True` marks a total a chart prints itself, hiding it only when small (the bar
+        ends' "n = 7", a subtitle's "48 audits received of 51 due"): primary suppression only,
+        never chosen to hide a neighbour, so the chart and the tables always agree.
         """
+        if chart:
+            self.chart_totals.add(key)
         value = int(value)
         if key in self.values and self.values[key] != value:
             raise ValueError(
@@ -65,14 +71,13 @@ class Ledger:
         if threshold is None:
             return set()
         groups = [[*parts, total] for total, parts in self.relations]
-        hidden = disclosure.suppressed_keys(self.values, threshold, groups, exempt=self.unprotected)
+        primary = {k for k in self.chart_totals if disclosure.is_small(self.values[k], threshold)}
+        fixed = self.unprotected | self.chart_totals
+        hidden = disclosure.suppressed_keys(
+            self.values, threshold, groups, hidden=primary - self.unprotected, exempt=fixed
+        )
         return intruder.protect(
-            self.values,
-            hidden,
-            self.relations,
-            threshold,
-            orders=self.orders,
-            exempt=self.unprotected,
+            self.values, hidden, self.relations, threshold, orders=self.orders, exempt=fixed
         )
 
     def exposures(self, hidden: set[str], threshold: int) -> list[intruder.Exposure]:

@@ -183,13 +183,18 @@ def _referral_key(local: Hashable) -> str:
 
 
 def _counts_exhibit(
-    ctx, id, title, table, key, total_key, n_noun, chart_kind, options=None, caption=""
+    ctx, id, title, table, key, total_key, n_noun, chart_kind, options=None, caption="",
+    ranked=False, protect=True,
 ):
+    """A one-column count exhibit whose chart prints its total; `ranked` tables list their
+    rows largest first, ties by label (referrals._ranked), which a reader can use too."""
     keys = keys_frame(table, lambda r, _c: key(r))
-    ctx.record(table, keys)
+    ctx.record(table, keys, protect=protect)
     total = int(table.iloc[:, 0].sum())
-    ctx.ledger.add(total_key, total)
+    ctx.ledger.add(total_key, total, chart=True, protect=protect)
     ctx.ledger.relate(total_key, list(keys.iloc[:, 0]))
+    if ranked:
+        ctx.ledger.order(zip(keys.iloc[:, 0], table.index, strict=True))
 
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = ctx.mask(keys, hidden)
@@ -217,8 +222,10 @@ def referral_history(ctx: Context) -> Finish:
     """Appendix 1: referrals per case before the period, their categories, outcomes during it."""
     refs = ctx.audit.referrals
     before, during = quantity("referrals", period="before"), quantity("referrals", period="during")
-    finishers = [
-        _counts_exhibit(
+    per_case = (
+        _referral_distribution(ctx)
+        if ctx.publication
+        else _counts_exhibit(
             ctx,
             "referrals-before-per-case",
             "Referrals received before the audit period, by case",
@@ -227,7 +234,10 @@ def referral_history(ctx: Context) -> Finish:
             before,
             "referral",
             "referrals-per-case",
-        ),
+        )
+    )
+    finishers = [
+        per_case,
         _counts_exhibit(
             ctx,
             "referral-categories-before",
@@ -237,6 +247,7 @@ def referral_history(ctx: Context) -> Finish:
             before,
             "referral",
             "referral-categories",
+            ranked=True,
         ),
         _counts_exhibit(
             ctx,
@@ -247,6 +258,7 @@ def referral_history(ctx: Context) -> Finish:
             during,
             "referral",
             "referral-outcomes",
+            ranked=True,
         ),
     ]
     findings.referral_findings(
@@ -267,6 +279,51 @@ def referral_history(ctx: Context) -> Finish:
         first = exhibits[0]
         exhibits[0] = Exhibit(**{**first.__dict__, "sentences": (sentence,)})
         return exhibits
+
+    return finish
+
+
+def _referral_distribution(ctx: Context) -> Finish:
+    """Children by how many referrals they had before the period: the publication version's
+    per-case chart, which names no case. Its counts tie to the sample (they add up to it), to
+    the children referred before (all but the 0 row) and, weighted, to the referrals."""
+    per_case = referrals.referrals_per_case(ctx.audit.referrals, ctx.case_ids, period="before")
+    most = int(per_case["referrals"].max()) if len(per_case) else 0
+    counts = per_case["referrals"].value_counts().reindex(range(most + 1), fill_value=0)
+    table = pd.DataFrame(
+        {"children": counts.astype("int64").to_numpy()},
+        index=pd.Index([str(k) for k in range(most + 1)], name="referrals before the period"),
+    )
+    key = {k: quantity("cases", referrals_before=k) for k in range(most + 1)}
+    keys = keys_frame(table, lambda r, _c: key[int(r)])
+    ctx.record(table, keys)
+    ledger = ctx.ledger
+    ledger.add(CASES, len(ctx.case_ids), protect=False)
+    ledger.relate(CASES, list(key.values()))
+    referred = quantity("cases", referrals="referred before")
+    ledger.add(referred, int((per_case["referrals"] > 0).sum()))
+    ledger.relate(referred, [key[k] for k in range(1, most + 1)])
+    before = quantity("referrals", period="before")
+    ledger.add(before, int(per_case["referrals"].sum()), chart=True)
+    ledger.relate(before, [key[k] for k in range(1, most + 1) for _ in range(k)])  # Σ k·n_k
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        mask = ctx.mask(keys, hidden)
+        return [
+            Exhibit(
+                id="children-by-referrals-before",
+                part="referral_history",
+                title="Children by number of referrals received before the audit period",
+                table=table,
+                hidden=mask,
+                quantities=keys,
+                n=len(ctx.case_ids),
+                n_text=ctx.n_text(CASES, "child", hidden, "children"),
+                note=ctx.note_for(mask),
+                chart=ChartSpec("referral-distribution"),
+                show_table=False,
+            )
+        ]
 
     return finish
 
