@@ -54,10 +54,21 @@ def _profile(exhibit: Exhibit, threshold: int | None):
 DRAW: dict[str, Callable[[Exhibit, int | None], figures.Figure]] = {
     "returns": _returns,
     "overall-grades": lambda e, t: figures.plot_overall_grades(
-        e.table, _scale(e), title=e.title, threshold=t, suppressed=e.hidden
+        e.table,
+        _scale(e),
+        title=e.title,
+        threshold=t,
+        suppressed=e.hidden,
+        totals_hidden=e.chart.options.get("totals_hidden"),
     ),
     "area-grades": lambda e, t: figures.plot_area_grades(
-        e.table, _scale(e), areas=_areas(e), title=e.title, threshold=t, suppressed=e.hidden
+        e.table,
+        _scale(e),
+        areas=_areas(e),
+        title=e.title,
+        threshold=t,
+        suppressed=e.hidden,
+        total_hidden=e.chart.options.get("total_hidden"),
     ),
     "share-heatmap": lambda e, t: figures.plot_share_heatmap(
         e.table,
@@ -68,6 +79,7 @@ DRAW: dict[str, Callable[[Exhibit, int | None], figures.Figure]] = {
         threshold=t,
         suppressed=e.hidden,
         n_audits=e.n,
+        graded_hidden=e.chart.options.get("graded_hidden"),
     ),
     "case-grid": lambda e, t: figures.plot_case_grid(e.table, _scale(e), title=e.title),
     "case-profile": _profile,

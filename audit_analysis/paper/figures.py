@@ -337,8 +337,10 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _n_text(n: int, unit: str, threshold: int | None) -> str:
-    return f"n = {SUPPRESSED_LABEL if disclosure.is_small(n, threshold) else n} {unit}"
+def _n_text(n: int, unit: str, threshold: int | None, hidden: bool | None = None) -> str:
+    """'n = 7 audits', or 'n = c audits' when small — or when the paper hides it (`hidden`)."""
+    hide = disclosure.is_small(n, threshold) if hidden is None else hidden
+    return f"n = {SUPPRESSED_LABEL if hide else n} {unit}"
 
 
 _SINGULARS = {"children": "child", "agencies": "agency", "people": "person"}
@@ -864,13 +866,16 @@ def _describe_rows(
     threshold: int | None,
     *,
     totals: bool = False,
+    totals_hidden: Sequence[bool] | None = None,
 ) -> str:
     """'Label (n = 10): 8 Requires Improvement, 2 Inadequate; …' — zeros left out."""
     parts = []
-    for label, (_, row), (_, hid) in zip(labels, counts.iterrows(), hidden.iterrows(), strict=True):
+    rows = zip(labels, counts.iterrows(), hidden.iterrows(), strict=True)
+    for k, (label, (_, row), (_, hid)) in enumerate(rows):
         items = [f"{SUPPRESSED_LABEL if hid[c] else int(v)} {c}" for c, v in row.items() if v > 0]
         total = int(row.sum())
-        head = f"{label} ({_n_text(total, '', threshold).strip()})" if totals else label
+        total_hidden = None if totals_hidden is None else totals_hidden[k]
+        head = f"{label} ({_n_text(total, '', threshold, total_hidden).strip()})" if totals else label
         parts.append(f"{head}: {', '.join(items) if items else 'none'}")
     return "; ".join(parts) + "."
 
@@ -895,6 +900,7 @@ def _stacked_grade_figure(
     subtitle: str,
     hatch: bool,
     threshold: int | None,
+    totals_hidden: Sequence[bool] | None = None,
 ) -> Figure:
     colours = grade_palette(scale)
     hatches = grade_hatches(scale, hatch)
@@ -913,8 +919,8 @@ def _stacked_grade_figure(
     # Row totals are published (the findings state each agency's number of audits, and the
     # masks treat them as published), shown as c when small.
     tails = [
-        f"n = {SUPPRESSED_LABEL if disclosure.is_small(int(t), threshold) else int(t)}"
-        for t in counts.sum(axis=1)
+        _n_text(int(t), "", threshold, None if totals_hidden is None else totals_hidden[k]).strip()
+        for k, t in enumerate(counts.sum(axis=1))
     ]
     with mpl.rc_context(STYLE):
         page = _Page(
@@ -955,6 +961,7 @@ def plot_overall_grades(
     hatch: bool = False,
     threshold: int | None = None,
     suppressed: pd.DataFrame | None = None,
+    totals_hidden: Mapping[str, bool] | None = None,
 ) -> Figure:
     """Stacked horizontal bars: the overall grades of each agency's audits.
 
@@ -983,7 +990,10 @@ def plot_overall_grades(
     hidden = _hidden_mask(counts, threshold, suppressed)
     n = int(counts.to_numpy().sum())
     n_agencies = _plural(len(counts), "agency", "agencies")
-    subtitle = f"{_n_text(n, 'audits', threshold)} from {n_agencies} · {scale.label}"
+    # `totals_hidden`: the paper's decision for each agency's total and, under ALL_AGENCIES, n
+    n_hidden = None if totals_hidden is None else totals_hidden.get(ALL_AGENCIES)
+    rows_hidden = None if totals_hidden is None else [totals_hidden[str(i)] for i in counts.index]
+    subtitle = f"{_n_text(n, 'audits', threshold, n_hidden)} from {n_agencies} · {scale.label}"
     labels = [str(i) for i in counts.index]
     fig = _stacked_grade_figure(
         counts,
@@ -994,12 +1004,13 @@ def plot_overall_grades(
         subtitle=subtitle,
         hatch=hatch,
         threshold=threshold,
+        totals_hidden=rows_hidden,
     )
     alt = (
         f"Stacked bar chart of the overall grade given by each agency, {n_agencies}, "
-        f"{_n_text(n, 'audits', threshold)}, on the {scale.label} "
+        f"{_n_text(n, 'audits', threshold, n_hidden)}, on the {scale.label} "
         f"({', '.join(scale.all_grades)}). "
-        + _describe_rows(counts, hidden, labels, threshold, totals=True)
+        + _describe_rows(counts, hidden, labels, threshold, totals=True, totals_hidden=rows_hidden)
         + _hidden_alt_note(hidden, threshold)
     )
     return _attach(fig, alt)
@@ -1014,6 +1025,7 @@ def plot_area_grades(
     hatch: bool = False,
     threshold: int | None = None,
     suppressed: pd.DataFrame | None = None,
+    total_hidden: bool | None = None,
 ) -> Figure:
     """Stacked horizontal bars: how each key area was graded, all agencies together.
 
@@ -1033,8 +1045,9 @@ def plot_area_grades(
     per_area = counts.sum(axis=1)
     lo, hi = int(per_area.min()), int(per_area.max())
     n_areas = _areas_phrase(labels)
+    rows_hidden = None if total_hidden is None else [total_hidden] * len(counts)
     if lo == hi:
-        n_text = f"{_n_text(hi, 'audits', threshold)}, each covering {n_areas}"
+        n_text = f"{_n_text(hi, 'audits', threshold, total_hidden)}, each covering {n_areas}"
     else:
         lo_text, hi_text = (
             SUPPRESSED_LABEL if disclosure.is_small(v, threshold) else str(v) for v in (lo, hi)
@@ -1049,10 +1062,11 @@ def plot_area_grades(
         subtitle=f"{n_text} · {scale.label}",
         hatch=hatch,
         threshold=threshold,
+        totals_hidden=rows_hidden,
     )
     alt = (
         f"Stacked bar chart of grades by key area, {n_text}, on the {scale.label}. "
-        + _describe_rows(counts, hidden, labels, threshold, totals=True)
+        + _describe_rows(counts, hidden, labels, threshold, totals=True, totals_hidden=rows_hidden)
         + _hidden_alt_note(hidden, threshold)
     )
     return _attach(fig, alt)
@@ -1069,6 +1083,7 @@ def plot_share_heatmap(
     small_base: int = SMALL_BASE,
     threshold: int | None = None,
     suppressed: pd.DataFrame | None = None,
+    graded_hidden: bool | None = None,
 ) -> Figure:
     """Heatmap: the share of each agency's graded audits at or above the "good" line, by area.
 
@@ -1136,7 +1151,7 @@ def plot_share_heatmap(
         source = f"from {n_agencies}"
     if counts is not None:
         n_graded = int(counts.to_numpy().sum())
-        subtitle = f"{_n_text(n_graded, 'grades', threshold)} {where}, {source}"
+        subtitle = f"{_n_text(n_graded, 'grades', threshold, graded_hidden)} {where}, {source}"
     else:
         cells = int(share.notna().to_numpy().sum())
         subtitle = f"n = {cells} agency and area cells with grades {where}, {source}"

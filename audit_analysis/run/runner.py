@@ -46,6 +46,9 @@ NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 MANIFEST = "manifest.json"
 FAILED = ".failed"
 RUN_PRODUCTS = ("figures", "tables", "notebooks")
+PUBLICATION_WORK = "publication-work"
+PAPER_SUFFIXES = ("html", "pdf", "docx")
+"""Under outputs/<audit-id>/: a publication run's executed notebooks and failures (internal)."""
 """Folders a run writes; every other file of the old outputs folder is carried over."""
 INJECTED_TAG = "injected-parameters"
 CURRENT, STALE, MISSING = "current", "stale", "missing"
@@ -205,6 +208,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         bar.advance(steps - done)
         return RunResult(audit_id, False, time.monotonic() - started, error=error, **where)
 
+    keep = _working_paths(paths, options.publication)
     paths = paths.for_version(options.publication)
     try:
         clean(paths)
@@ -223,11 +227,13 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 if bar.stopping.is_set():
                     raise _Failure("interrupted")
                 bar.start(f"{audit_id}/{notebook.name}")
-                _execute(notebook, staged.notebooks / notebook.name, parameters, paths)
+                _execute(notebook, staged.notebooks / notebook.name, parameters, keep)
                 bar.advance()
                 done += 1
             bar.start(f"{audit_id}: exporting the board paper")
-            html, pdf = _export(staged, options, paths)
+            html, pdf = _export(staged, options, keep)
+            if options.publication:
+                _keep_working_notebooks(staged, keep)
             produced = _hashes(staging)
             _carry_over(paths, staging, options.publication, not options.final)
             _write_manifest(staged, paths, parameters, options, produced)
@@ -237,7 +243,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
     except _Failure as stop:
         return failed(stop.error, notebook=stop.notebook, cell=stop.cell, kept=stop.kept)
     except Exception as exc:
-        kept = _keep_failed(paths, "traceback.txt", traceback.format_exc())
+        kept = _keep_failed(keep, "traceback.txt", traceback.format_exc())
         return failed(f"{type(exc).__name__}: {exc} (traceback at {kept})")
     return RunResult(
         audit_id,
@@ -246,6 +252,24 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         html=paths.outputs / html.name,
         pdf=paths.outputs / pdf.name if pdf else None,
     )
+
+
+def _working_paths(paths: AuditPaths, publication: bool) -> AuditPaths:
+    """Where a run keeps what is not published: its executed notebooks (the full, unsuppressed
+    tables) and a failure's evidence. For the publication version that is outside its folder,
+    in the internal outputs, so the publication folder holds only what is published."""
+    if not publication:
+        return paths
+    return dataclasses.replace(paths, outputs=paths.outputs / PUBLICATION_WORK)
+
+
+def _keep_working_notebooks(staged: AuditPaths, keep: AuditPaths) -> None:
+    """Move a publication run's executed notebooks out of the folder that will be published."""
+    with building(keep.outputs / "notebooks") as folder:
+        for notebook in sorted(staged.notebooks.glob("*.ipynb")):
+            shutil.copy2(notebook, folder / notebook.name)
+    shutil.rmtree(staged.notebooks)
+    shutil.rmtree(keep.outputs / FAILED, ignore_errors=True)
 
 
 def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None:
@@ -364,7 +388,7 @@ def _write_manifest(
         "code_version": __version__,
         "inputs": processed["inputs"],
         "notebooks": {nb.name: _sha256(nb) for nb in options.notebooks},
-        "parameters": parameters,
+        "parameters": _recorded(parameters, options.publication),
         "files": produced,
     }
     this = _mode(options.publication, not options.final)
@@ -382,6 +406,14 @@ def _write_manifest(
     write_atomic(staged.outputs / MANIFEST, json.dumps(manifest, indent=2) + "\n")
 
 
+def _recorded(parameters: dict, publication: bool) -> dict:
+    """The run's parameters as the manifest records them: a publication's manifest is
+    published, so it names no folder of this machine."""
+    if not publication:
+        return parameters
+    return {k: v for k, v in parameters.items() if k not in ("root", "output_dir")}
+
+
 def _carry_over(paths: AuditPaths, staging: Path, publication: bool, draft: bool) -> None:
     """Copy in what this run does not make: questionnaires, the other mode's paper, …
 
@@ -389,7 +421,9 @@ def _carry_over(paths: AuditPaths, staging: Path, publication: bool, draft: bool
     """
     if not paths.outputs.is_dir():
         return
-    own_paper = (paths.paper(suffix, publication, draft).name for suffix in ("html", "pdf"))
+    own_paper = {paths.paper(suffix, publication, draft).name for suffix in PAPER_SUFFIXES}
+    if publication and not draft:  # a final publication replaces its draft
+        own_paper |= {paths.paper(suffix, True, True).name for suffix in PAPER_SUFFIXES}
     made = {*RUN_PRODUCTS, MANIFEST, FAILED, *own_paper}
     for item in paths.outputs.iterdir():
         if item.name in made or (staging / item.name).exists():

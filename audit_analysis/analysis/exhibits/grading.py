@@ -56,7 +56,7 @@ def _record_return_totals(ctx: Context, table: pd.DataFrame) -> None:
         statuses = {s: int(table.loc[row, s]) for s in STATUSES}
         ledger.add(returns_key(agency), sum(statuses.values()))
         received = statuses["submitted"] + statuses["incomplete"]
-        ledger.add(received_key(agency), received, chart=agency is None)
+        ledger.add(received_key(agency), received)
         ledger.add(due_key(agency), received + statuses["not_submitted"])
         for status, n in statuses.items():
             ledger.add(_status_key(agency, status), n)
@@ -155,9 +155,6 @@ def overall_grades(ctx: Context) -> Finish:
     table.columns.name = "grade or status"
     keys = _grade_keys(table, ctx)
     ctx.record(table, keys)
-    for row in table.index:  # the chart prints each agency's total at its bar's end
-        key = received_key(_agency(row))
-        ctx.ledger.add(key, ctx.ledger.values[key], chart=True)
     _relate_rows_to_received(ctx, keys, _agency)
     for column in table.columns:
         ctx.ledger.relate(
@@ -187,7 +184,16 @@ def overall_grades(ctx: Context) -> Finish:
                 n=ctx.ledger.values[received_key()],
                 n_text=n_text,
                 note=ctx.note_for(mask),
-                chart=ChartSpec("overall-grades", {"scale": ctx.scale.key}),
+                chart=ChartSpec(
+                    "overall-grades",
+                    {
+                        "scale": ctx.scale.key,
+                        # each bar's "n =" and the subtitle's: as the paper decided
+                        "totals_hidden": {
+                            str(row): received_key(_agency(row)) in hidden for row in table.index
+                        },
+                    },
+                ),
             )
         ]
 
@@ -231,7 +237,11 @@ def area_grades(ctx: Context) -> Finish:
                 note=ctx.note_for(mask),
                 chart=ChartSpec(
                     "area-grades",
-                    {"scale": ctx.scale.key, "areas": [[a.key, a.label] for a in ctx.areas]},
+                    {
+                        "scale": ctx.scale.key,
+                        "areas": [[a.key, a.label] for a in ctx.areas],
+                        "total_hidden": received_key() in hidden,
+                    },
                 ),
             )
         ]
@@ -353,7 +363,7 @@ def good_or_better(ctx: Context) -> Finish:
         small |= disclosure.share_mask([good, counts - good, counts], ctx.threshold)
 
     graded = quantity("audits", graded="yes", agency="each", area="each")
-    ctx.ledger.add(graded, int(counts.to_numpy().sum()), chart=True)  # the heatmap's "n = … grades"
+    ctx.ledger.add(graded, int(counts.to_numpy().sum()))  # the heatmap's "n = … grades"
     ctx.ledger.relate(
         graded,
         [
@@ -382,7 +392,11 @@ def good_or_better(ctx: Context) -> Finish:
                 n=None if audits_hidden else ctx.ledger.values[received_key()],
                 chart=ChartSpec(
                     "share-heatmap",
-                    {"scale": ctx.scale.key, "areas": [[a.key, a.label] for a in ctx.areas]},
+                    {
+                        "scale": ctx.scale.key,
+                        "areas": [[a.key, a.label] for a in ctx.areas],
+                        "graded_hidden": graded in hidden,
+                    },
                 ),
                 show_table=False,
             )
