@@ -140,7 +140,9 @@ def test_publication_commentary_with_small_numbers_is_flagged_then_refused(minim
     paper = _paper(audit, tmp_path, publication=True)
     assert "Disclosure check" in _text(paper.introduction())
     assert "Disclosure check" not in _text(_paper(audit, tmp_path).introduction())
-    with pytest.raises(MissingCommentaryError, match=r"Introduction \(2, three\)"):
+    with pytest.raises(
+        MissingCommentaryError, match=r'Introduction \("2 cases" \(line 1: 2 cases were graded'
+    ):
         paper.require_commentary()
 
 

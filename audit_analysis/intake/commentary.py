@@ -142,9 +142,9 @@ _IDIOMS: tuple[tuple[str, int], ...] = (
 )
 """Idioms that say how many without a digit (the number is the smallest it implies)."""
 _FRACTIONS = (
-    r"half|halves|a third|one third|two thirds|a quarter|one quarter|three quarters|"
-    r"a fifth|one fifth|\d+\s*/\s*\d+(?!\s*/)|\d+\s+(?:in|out of)\s+(?:every\s+)?\d+|"
-    r"[\u00bc-\u00be\u2150-\u215e]"
+    r"\b(?:half|halves|a third|one third|two thirds|a quarter|one quarter|three quarters|"
+    r"a fifth|one fifth)\b|(?<![\d/])\d+\s*/\s*\d+(?![\d/])|"
+    r"\b\d+\s+(?:in|out of)\s+(?:every\s+)?\d+\b|[\u00bc-\u00be\u2150-\u215e]"
 )
 _ROMAN = r"(?<![\w(])(?=[IVX]{2,}\b)X{0,2}(?:IX|IV|V?I{0,3})\b(?!\))"
 _PERCENT = r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent|percent)"
@@ -190,7 +190,9 @@ def _small_phrases(line: str, threshold: int, bases: list[int]) -> list[str]:
             for match in re.finditer(rf"\b(?:{pattern})\b", cleared, flags=re.IGNORECASE):
                 spans.append((match.start(), _with_next_word(cleared, match)))
     for match in re.finditer(_FRACTIONS, cleared, flags=re.IGNORECASE):
-        if match.group(0)[0].isdigit() or not re.match(r"\w", cleared[match.end() : match.end() + 1]):
+        if match.group(0)[0].isdigit() or not re.match(
+            r"\w", cleared[match.end() : match.end() + 1]
+        ):
             spans.append((match.start(), _with_next_word(cleared, match)))
     for match in re.finditer(_ROMAN, cleared):
         if match.group(0) and 1 <= _roman_value(match.group(0)) <= threshold:
@@ -209,14 +211,12 @@ def _with_next_word(line: str, match: re.Match) -> str:
 
 def _small_share(percent: float, threshold: int, bases: list[int]) -> bool:
     """A percentage of a total whose count (or whose complement) is from 1 to the threshold."""
+    if not 0 < percent < 100:
+        return False
     if not bases:
-        return 0 < percent < 100
-    for base in bases:
-        count = round(percent * base / 100)
-        if 1 <= count <= threshold or 1 <= base - count <= threshold:
-            if 0 < percent < 100:
-                return True
-    return False
+        return True
+    counts = [(round(percent * base / 100), base) for base in bases]
+    return any(1 <= n <= threshold or 1 <= base - n <= threshold for n, base in counts)
 
 
 def sections_with_small_numbers(

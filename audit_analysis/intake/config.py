@@ -43,6 +43,8 @@ def visible_marking(value: str) -> str:
             "type it in plain letters, e.g. OFFICIAL-SENSITIVE"
         )
     value = " ".join(value.split())
+    if not value:
+        raise ValueError("the protective marking is blank; every paper must carry one")
     if not any(unicodedata.category(ch).startswith("L") for ch in value):
         raise ValueError(
             "the protective marking has no visible letters; every paper must carry one, "

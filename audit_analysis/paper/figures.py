@@ -875,7 +875,9 @@ def _describe_rows(
         items = [f"{SUPPRESSED_LABEL if hid[c] else int(v)} {c}" for c, v in row.items() if v > 0]
         total = int(row.sum())
         total_hidden = None if totals_hidden is None else totals_hidden[k]
-        head = f"{label} ({_n_text(total, '', threshold, total_hidden).strip()})" if totals else label
+        head = (
+            f"{label} ({_n_text(total, '', threshold, total_hidden).strip()})" if totals else label
+        )
         parts.append(f"{head}: {', '.join(items) if items else 'none'}")
     return "; ".join(parts) + "."
 

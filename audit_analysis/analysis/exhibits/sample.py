@@ -183,8 +183,18 @@ def _referral_key(local: Hashable) -> str:
 
 
 def _counts_exhibit(
-    ctx, id, title, table, key, total_key, n_noun, chart_kind, options=None, caption="",
-    ranked=False, protect=True,
+    ctx,
+    id,
+    title,
+    table,
+    key,
+    total_key,
+    n_noun,
+    chart_kind,
+    options=None,
+    caption="",
+    ranked=False,
+    protect=True,
 ):
     """A one-column count exhibit whose chart prints its total; `ranked` tables list their
     rows largest first, ties by label (referrals._ranked), which a reader can use too."""
