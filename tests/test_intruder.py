@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from audit_analysis.analysis.exhibits import build_exhibits
 from audit_analysis.analysis.exhibits.intruder import DisclosureRefused, intervals
 from audit_analysis.analysis.exhibits.ledger import Ledger
+from audit_analysis.analysis.status_chart_text import describe_returns
 from audit_analysis.clean.pipeline import clean
 from audit_analysis.clean.processed import read_processed
-from audit_analysis.paper import figures
 
 
 @pytest.fixture
@@ -92,9 +92,11 @@ def test_the_returns_chart_prints_the_totals_the_paper_decided_in_subtitle_and_a
     hidden = table.astype(bool) & False
     hidden.loc["Housing", "not_submitted"] = True
     hidden.loc["Police", "no_involvement"] = True
-    fig = figures.plot_returns(table, threshold=5, suppressed=hidden, totals=("48", "c"))
-    assert "n = 48 audits received of c due" in fig.alt_text
-    assert "51" not in fig.alt_text
+    text = describe_returns(table, hidden, threshold=5, totals_hidden=(False, True))
+    assert text.subtitle == "n = 48 audits received of c due from 2 agencies"
+    assert "n = 48 audits received of c due" in text.alt_text and "51" not in text.alt_text
+    unguarded = describe_returns(table, hidden, threshold=5)
+    assert "48 audits received of 51 due" in unguarded.alt_text  # the leak, without the ledger
 
 
 def test_outcomes_listed_largest_first_against_their_total_are_worked_out_then_protected():

@@ -20,7 +20,7 @@ def test_the_docs_table_of_processed_files_is_generated_from_the_declaration():
 
 def test_cleaning_builds_and_processed_reads_exactly_the_declared_columns():
     assert cleaning.GRADINGS_COLUMNS == ["audit_id", "case_id", "agency", "status", "area", "grade"]
-    assert processed.TABLE_COLUMNS == {name: t.column_names for name, t in TABLES.items()}
+    assert {name: t.column_names for name, t in TABLES.items()} == processed.TABLE_COLUMNS
 
 
 def test_schema_refuses_a_value_outside_the_declared_set(bromley_processed):

@@ -14,12 +14,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from audit_analysis import __version__
-from audit_analysis.analysis.chart_text import ChartText
 from audit_analysis.analysis.exhibits import Exhibits, build_exhibits
 from audit_analysis.analysis.exhibits.files import (
     read_exhibits,
     read_index,
-    with_chart_text,
     write_exhibits,
 )
 from audit_analysis.clean.processed import ProcessedAudit
@@ -45,18 +43,11 @@ def build_outputs(audit: ProcessedAudit, out: Path, *, publication: bool = False
     """Build every exhibit, draw its chart, and file both under `out`."""
     out = Path(out)
     exhibits = build_exhibits(audit, publication=publication)
-    drawn = []
     for exhibit in exhibits.values():
         if exhibit.chart is not None:
             fig = draw(exhibit, exhibits.threshold)
-            figures.save_figure(fig, out / FIGURES / exhibit.id)
-            text = exhibit.chart.text or ChartText(title=exhibit.title)
-            exhibit = with_chart_text(
-                exhibit, ChartText(**{**text.__dict__, "alt_text": figures.alt_text_of(fig)})
-            )
+            figures.save_figure(fig, out / FIGURES / exhibit.id, exhibit.alt_text)
             plt.close(fig)
-        drawn.append(exhibit)
-    exhibits = Exhibits(drawn, publication=exhibits.publication, threshold=exhibits.threshold)
     write_exhibits(exhibits, out / TABLES, provenance(audit, publication))
     return exhibits
 

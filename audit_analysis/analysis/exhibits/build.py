@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from audit_analysis.analysis.exhibits import detail, grading, intruder, sample
+from audit_analysis.analysis.exhibits.charts import with_words
 from audit_analysis.analysis.exhibits.context import Context
 from audit_analysis.analysis.exhibits.model import Exhibits
 from audit_analysis.clean.processed import ProcessedAudit
@@ -62,7 +63,7 @@ def build_exhibits(audit: ProcessedAudit, *, publication: bool = False) -> Exhib
         left = ctx.ledger.exposures(hidden, ctx.threshold)
         if left:  # protect() guarantees none: a failure here is a bug, never shipped
             raise AssertionError(intruder.refusal(left, ctx.ledger.values, hidden, ctx.threshold))
-    return exhibits
+    return with_words(exhibits)
 
 
 def exhibits_of(exhibits: Exhibits) -> dict[str, str]:

@@ -13,6 +13,7 @@ from audit_analysis.analysis.exhibits.ledger import Ledger
 from audit_analysis.analysis.exhibits.model import Exhibit, frame_like
 from audit_analysis.analysis.findings import count_noun
 from audit_analysis.clean.processed import ProcessedAudit
+from audit_analysis.intake.themes import load_themes
 
 Finish = Callable[[set[str]], list[Exhibit]]
 """The second half of a builder: given the paper-wide hidden quantities, the finished exhibits."""
@@ -59,6 +60,11 @@ class Context:
         return [a for a in self.agencies if a in present]
 
     @cached_property
+    def themes(self) -> dict[str, tuple[str, ...]]:
+        """The audit's own themes, or the packaged ones, read once for every exhibit."""
+        return self.audit.themes if self.audit.themes is not None else load_themes()
+
+    @cached_property
     def case_ids(self) -> list[str]:
         return [str(c) for c in self.audit.cases["case_id"]]
 
@@ -76,11 +82,9 @@ class Context:
 
     def record(self, table: pd.DataFrame, keys: pd.DataFrame, *, protect: bool = True) -> None:
         """Record every keyed count of a table in the ledger."""
-        for r in range(len(table)):
-            for c in range(table.shape[1]):
-                key = keys.iat[r, c]
-                if key:
-                    self.ledger.add(key, int(table.iat[r, c]), protect=protect)
+        for key, value in zip(keys.to_numpy().ravel(), table.to_numpy().ravel(), strict=True):
+            if key:
+                self.ledger.add(key, int(value), protect=protect)
 
     @staticmethod
     def mask(keys: pd.DataFrame, hidden: set[str]) -> pd.DataFrame:

@@ -77,7 +77,7 @@ def referral_detail(ctx: Context) -> Finish:
         (
             "unmatched-issues",
             "Outline issues not matched to a theme",
-            profile.unmatched_issues(cases, ctx.audit.themes).set_index("case_id"),
+            profile.unmatched_issues(cases, ctx.themes).set_index("case_id"),
             TEXT,
         ),
     ]

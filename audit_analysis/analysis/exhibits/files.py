@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -166,9 +165,3 @@ def read_exhibits(folder: Path) -> Exhibits:
     return Exhibits(
         exhibits, publication=index["publication"], threshold=index["disclosure_threshold"]
     )
-
-
-def with_chart_text(exhibit: Exhibit, text: ChartText) -> Exhibit:
-    """The exhibit with its chart's words filled in."""
-    assert exhibit.chart is not None
-    return replace(exhibit, chart=replace(exhibit.chart, text=text))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from audit_analysis.analysis.chart_text import ChartText
@@ -103,14 +104,18 @@ class Exhibit:
         column_name = self.column_label or "column"
         if column_name == row_name:
             column_name = f"{column_name} (column)"
-        rows = []
-        for r, row in enumerate(self.table.index):
-            for c, column in enumerate(self.table.columns):
-                value = self.table.iat[r, c]
-                if marker is not None and self.hidden.iat[r, c]:
-                    value = marker
-                rows.append((row, column, value, self.quantities.iat[r, c]))
-        return pd.DataFrame(rows, columns=[row_name, column_name, self.kind, "quantity"])
+        values = self.table.astype("object")
+        if marker is not None:
+            values = values.mask(self.hidden, marker)
+        n_rows, n_columns = self.table.shape
+        return pd.DataFrame(
+            {
+                row_name: np.repeat(self.table.index.to_numpy(dtype=object), n_columns),
+                column_name: np.tile(self.table.columns.to_numpy(dtype=object), n_rows),
+                self.kind: values.to_numpy().ravel(),
+                "quantity": self.quantities.to_numpy().ravel(),
+            }
+        )
 
 
 class Exhibits(Mapping[str, Exhibit]):

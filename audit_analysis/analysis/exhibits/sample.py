@@ -95,7 +95,7 @@ def _profile_key(local: Hashable) -> str:
 
 def case_profile(ctx: Context) -> Finish:
     """The sample at a glance (age band, gender, disability, ethnicity) and the paragraph on it."""
-    cases, themes = ctx.audit.cases, ctx.audit.themes
+    cases, themes = ctx.audit.cases, ctx.themes
     table = profile.case_profile(cases)
     table.index = pd.Index([f"{c}: {v}" for c, v in table.index], name="characteristic")
     flat_keys = [
@@ -147,7 +147,7 @@ def case_profile(ctx: Context) -> Finish:
 
 def issue_themes(ctx: Context) -> Finish:
     """Cases per outline-issue theme (a case can fall in several)."""
-    table = profile.theme_counts(ctx.audit.cases, ctx.audit.themes)[["cases"]]
+    table = profile.theme_counts(ctx.audit.cases, ctx.themes)[["cases"]]
     keys = keys_frame(table, lambda r, _c: quantity("cases", theme=r))
     ctx.record(table, keys)
 
