@@ -9,6 +9,7 @@ import pandas as pd
 from audit_analysis.analysis import findings, grading, profile, referrals
 from audit_analysis.analysis.exhibits.context import Context, Finish
 from audit_analysis.analysis.exhibits.model import TEXT, ChartSpec, Exhibit, keys_frame, quantity
+from audit_analysis.analysis.profile import OTHER_THEME
 from audit_analysis.intake.config import MULTI_AGENCY
 
 CASES = quantity("cases")
@@ -116,6 +117,16 @@ def case_profile(ctx: Context) -> Finish:
     findings.profile_findings(
         cases, themes=themes, threshold=ctx.threshold, decide=_recording_decide(ctx, _profile_key)
     )
+    # the paragraph names the most frequent themes, most first, then a tied group (all equal)
+    ranked = profile.theme_counts(cases, themes)["cases"]
+    frequent, tied = findings.frequent_themes(ranked, findings.TOP_THEMES)
+    # labels make the order strict where the paragraph says so: "most frequent" > the tied
+    ctx.ledger.order(
+        [(quantity("cases", theme=t), "1") for t in frequent]
+        + [(quantity("cases", theme=t), "0") for t in tied[:1]]
+    )
+    for other in tied[1:]:
+        ctx.ledger.relate(quantity("cases", theme=tied[0]), [quantity("cases", theme=other)])
 
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = ctx.mask(keys, hidden)
@@ -148,6 +159,8 @@ def case_profile(ctx: Context) -> Finish:
 def issue_themes(ctx: Context) -> Finish:
     """Cases per outline-issue theme (a case can fall in several)."""
     table = profile.theme_counts(ctx.audit.cases, ctx.themes)[["cases"]]
+    if ctx.publication:  # ranked bars would order hidden counts: the themes' own order instead
+        table = table.reindex([*(t for t in ctx.themes if t in table.index), OTHER_THEME])
     keys = keys_frame(table, lambda r, _c: quantity("cases", theme=r))
     ctx.record(table, keys)
 
