@@ -6,7 +6,7 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from conftest import MINIMAL_AUDIT
+from conftest import MINIMAL_AUDIT, SAMPLE_AUDIT, make_workspace
 
 from audit_analysis.clean.pipeline import clean, validate
 from audit_analysis.clean.processed import read_processed
@@ -20,6 +20,15 @@ from audit_analysis.problems import AuditDataError
 @pytest.fixture
 def minimal_audit(minimal_workspace):
     paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    clean(paths)
+    return read_processed(paths)
+
+
+@pytest.fixture
+def sample_audit(tmp_path):
+    """Four children: the smallest test audit a publication version can be made of (the
+    minimal audit's three children in three age bands would each be worked out as 1)."""
+    paths = make_workspace(tmp_path / "sample", SAMPLE_AUDIT).audit(SAMPLE_AUDIT.name)
     clean(paths)
     return read_processed(paths)
 
@@ -74,11 +83,9 @@ def test_overall_part_charts_carry_alt_text_and_n(minimal_audit, tmp_path):
     assert table.frame.loc["Children's Social Care", "Inadequate"] == 1
 
 
-def test_publication_version_leaves_out_evidence_case_detail_and_suppresses(
-    minimal_audit, tmp_path
-):
-    config = minimal_audit.config.model_copy(update={"disclosure_threshold": 5})
-    paper = _paper(dataclasses.replace(minimal_audit, config=config), tmp_path, publication=True)
+def test_publication_version_leaves_out_evidence_case_detail_and_suppresses(sample_audit, tmp_path):
+    config = sample_audit.config.model_copy(update={"disclosure_threshold": 5})
+    paper = _paper(dataclasses.replace(sample_audit, config=config), tmp_path, publication=True)
     assert paper.case_outlines() == [] and paper.coherence() == []
     assert "Evidence from the returns" not in _text(paper.agencies_part())
     table = next(
@@ -131,9 +138,9 @@ def test_a_publication_version_needs_a_disclosure_threshold(minimal_audit, tmp_p
         _paper(minimal_audit, tmp_path, publication=True)
 
 
-def test_publication_commentary_with_small_numbers_is_flagged_then_refused(minimal_audit, tmp_path):
+def test_publication_commentary_with_small_numbers_is_flagged_then_refused(sample_audit, tmp_path):
     audit = _with(
-        minimal_audit,
+        sample_audit,
         config={"disclosure_threshold": 5},
         commentary="## Introduction\n2 cases were graded Good; three were not.\n",
     )
@@ -146,9 +153,9 @@ def test_publication_commentary_with_small_numbers_is_flagged_then_refused(minim
         paper.require_commentary()
 
 
-def test_publication_commentary_file_replaces_the_internal_one(minimal_audit, tmp_path):
+def test_publication_commentary_file_replaces_the_internal_one(sample_audit, tmp_path):
     audit = _with(
-        minimal_audit,
+        sample_audit,
         config={"disclosure_threshold": 5},
         commentary="## Introduction\n2 cases.\n",
         publication_commentary="## Introduction\nA small number of cases.\n",

@@ -138,7 +138,7 @@ _IDIOMS: tuple[tuple[str, int], ...] = (
     (r"a single|single|sole|lone|the only|only one|a lone", 1),
     (r"both|twice|a couple|couple of|a pair|pair of|twins|either of the", 2),
     (r"thrice|triplets", 3),
-    (r"a handful|handful of|a few|few of the|a small number", 2),
+    (r"a handful|handful of", 2),
 )
 """Idioms that say how many without a digit (the number is the smallest it implies)."""
 _FRACTIONS = (

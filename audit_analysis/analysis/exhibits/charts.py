@@ -175,7 +175,10 @@ def describe(exhibit: Exhibit, threshold: int | None, publication: bool) -> Char
         "referral-categories": describe_referral_categories,
         "referral-outcomes": describe_referral_outcomes,
     }[kind]
-    return describe_counts_of(table, hidden, title=title, threshold=threshold)
+    if kind == "referrals-per-case":
+        return describe_counts_of(table, hidden, title=title, threshold=threshold)
+    n_hidden = exhibit.chart.options.get("n_hidden")
+    return describe_counts_of(table, hidden, title=title, threshold=threshold, n_hidden=n_hidden)
 
 
 def with_small_base(exhibit: Exhibit) -> Exhibit:

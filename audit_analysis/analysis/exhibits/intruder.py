@@ -95,6 +95,7 @@ def _bounds(
     values: Mapping[str, int],
     threshold: int | None = None,
     known_safe: set[str] | None = None,
+    unknown: frozenset[str] = frozenset(),
 ) -> dict[str, tuple[int, int | None]]:
     """The smallest and largest whole value of each hidden key given the published facts.
 
@@ -129,7 +130,7 @@ def _bounds(
         "b_ub": np.array(b_ub) if b_ub else None,
         "A_eq": np.array(a_eq) if a_eq else None,
         "b_eq": np.array(b_eq) if b_eq else None,
-        "bounds": [(1, None)] * len(keys),
+        "bounds": [(0 if k in unknown else 1, None) for k in keys],
         "method": "highs",
     }
     out: dict[str, tuple[int, int | None]] = {}
@@ -167,7 +168,8 @@ def _safe(
     values seen span an interval `is_exposed` accepts, since what can be proven is wider still.
     """
     ceiling = {k: max(threshold, values[k]) + 1 for k in index}
-    bounded = {**problem, "bounds": [(1, ceiling[k]) for k in index]}
+    lows = [low for low, _ in problem["bounds"]]
+    bounded = {**problem, "bounds": [(lows[i], ceiling[k]) for k, i in index.items()]}
     seen = {k: (values[k], values[k]) for k in index}
     safe = set(safe)
     progress = True
@@ -246,6 +248,8 @@ def exposures(
     threshold: int,
     orders: Sequence[Order] = (),
     _cache: dict | None = None,
+    *,
+    unknown: Iterable[str] = (),
 ) -> list[Exposure]:
     """Every hidden count the reader can work out, with the facts of its derivation.
 
@@ -253,19 +257,27 @@ def exposures(
     counts already shown safe: hiding more never narrows what a reader can prove."""
     found = []
     cache = {"safe": set()} if _cache is None else _cache
-    for keys, links in _components(set(hidden), relations, orders):
+    unknown = frozenset(unknown)
+    for keys, links in _components(set(hidden) | unknown, relations, orders):
         done = frozenset(keys)
         if done not in cache:
-            cache[done] = _exposed(keys, links, values, threshold, cache.setdefault("safe", set()))
+            safe = cache.setdefault("safe", set())
+            safe |= unknown & done  # never printed: nothing to protect
+            cache[done] = _exposed(keys, links, values, threshold, safe, unknown)
         found += cache[done]
     return found
 
 
 def _exposed(
-    keys: list[str], links: list, values: Mapping[str, int], threshold: int, safe: set[str]
+    keys: list[str],
+    links: list,
+    values: Mapping[str, int],
+    threshold: int,
+    safe: set[str],
+    unknown: frozenset[str] = frozenset(),
 ) -> list[Exposure]:
     safe |= {k for k in keys if values[k] > threshold}  # not small: nothing to protect
-    bounds = _bounds(keys, links, values, threshold, safe)
+    bounds = _bounds(keys, links, values, threshold, safe, unknown)
     sums = tuple(link for link in links if isinstance(link[1], tuple))
     orders = tuple(link for link in links if not isinstance(link[1], tuple))
     return [
@@ -298,12 +310,13 @@ def protect(
     *,
     orders: Sequence[Order] = (),
     exempt: Iterable[str] = (),
+    unknown: Iterable[str] = (),
 ) -> set[str]:
     """Hide further counts until no hidden count can be worked out; refuse when none can be."""
     hidden, exempt = set(hidden), set(exempt)
     cache: dict = {}
     while True:
-        found = exposures(values, hidden, relations, threshold, orders, cache)
+        found = exposures(values, hidden, relations, threshold, orders, cache, unknown=unknown)
         if not found:
             return hidden
         stuck, fixed = [], set()

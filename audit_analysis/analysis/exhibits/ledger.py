@@ -23,8 +23,17 @@ class Ledger:
         self.unprotected: set[str] = set()
         self.orders: list[tuple[str, str, int]] = []
         self.chart_totals: set[str] = set()
+        self.unprinted: set[str] = set()
 
-    def add(self, key: str, value: int, *, protect: bool = True, chart: bool = False) -> str:
+    def add(
+        self,
+        key: str,
+        value: int,
+        *,
+        protect: bool = True,
+        chart: bool = False,
+        printed: bool = True,
+    ) -> str:
         """Record a published count; the same key must always carry the same value.
 
         `protect=False` marks a count that is public anyway (the number of cases sampled, of
@@ -32,7 +41,12 @@ class Ledger:
         `chart=True` marks a total a chart prints itself, hiding it only when small (the bar
         ends' "n = 7", a subtitle's "48 audits received of 51 due"): primary suppression only,
         never chosen to hide a neighbour, so the chart and the tables always agree.
+        `printed=False` marks a count a sum rests on but the paper never prints (the children
+        not referred): a reader knows it only through the sums, so it is an unknown (possibly
+        0) to the intruder check, and never needs hiding.
         """
+        if not printed:
+            self.unprinted.add(key)
         if chart:
             self.chart_totals.add(key)
         value = int(value)
@@ -72,14 +86,31 @@ class Ledger:
             return set()
         groups = [[*parts, total] for total, parts in self.relations]
         primary = {k for k in self.chart_totals if disclosure.is_small(self.values[k], threshold)}
-        fixed = self.unprotected | self.chart_totals
+        fixed = self.unprotected | self.chart_totals | self.unprinted
         hidden = disclosure.suppressed_keys(
-            self.values, threshold, groups, hidden=primary - self.unprotected, exempt=fixed
+            self.values,
+            threshold,
+            groups,
+            hidden=primary - self.unprotected - self.unprinted,
+            exempt=fixed,
         )
         return intruder.protect(
-            self.values, hidden, self.relations, threshold, orders=self.orders, exempt=fixed
+            self.values,
+            hidden,
+            self.relations,
+            threshold,
+            orders=self.orders,
+            exempt=fixed,
+            unknown=self.unprinted,
         )
 
     def exposures(self, hidden: set[str], threshold: int) -> list[intruder.Exposure]:
         """What a reader could work out of `hidden` from everything published: must be empty."""
-        return intruder.exposures(self.values, hidden, self.relations, threshold, self.orders)
+        return intruder.exposures(
+            self.values,
+            hidden | self.unprinted,
+            self.relations,
+            threshold,
+            self.orders,
+            unknown=self.unprinted,
+        )

@@ -60,7 +60,10 @@ def _recording_decide(ctx: Context, key_of: Callable[[Hashable], str], protect=l
 
     def decide(values: Mapping[Hashable, int], groups: list[list[Hashable]]) -> set[Hashable]:
         for local, n in values.items():
-            ctx.ledger.add(key_of(local), n, protect=protect(local))
+            printed = local not in UNPRINTED and not (
+                isinstance(local, tuple) and local[0] == "without theme"
+            )
+            ctx.ledger.add(key_of(local), n, protect=protect(local), printed=printed)
         for group in groups:
             _relate_group(ctx, [key_of(k) for k in group])
         return set()
@@ -69,10 +72,24 @@ def _recording_decide(ctx: Context, key_of: Callable[[Hashable], str], protect=l
 
 
 def _relate_group(ctx: Context, keys: list[str]) -> None:
-    """A findings group is a set of counts whose sum is published: record the sum as a count."""
-    total = "sum(" + ",".join(sorted(keys)) + ")"
-    ctx.ledger.add(total, sum(ctx.ledger.values[k] for k in keys), protect=False)
+    """A findings group is a set of counts whose sum the paper states: tie them to that count.
+
+    The children not referred and referred add up to the sample (public); those referred once
+    and more than once to the children referred; the outcomes to the referrals made — each a
+    count of its own, hidden or shown as the paper decides, never a public sum by default."""
+    during = quantity("referrals", period="during")
+    if all(k.startswith("referrals|outcome=") for k in keys):
+        total = during
+    elif {k.split("=")[-1] for k in keys} == {"repeat", "once"}:
+        total = quantity("cases", referrals="referred during")
+    else:
+        total = CASES
     ctx.ledger.relate(total, keys)
+
+
+UNPRINTED = frozenset({"not referred before", "not referred during", "once"})
+"""Counts a paragraph's sums rest on but never print ("not referred during"): unknown to a
+reader except through those sums."""
 
 
 def _reading_decide(key_of: Callable[[Hashable], str], hidden: set[str]):
@@ -214,7 +231,7 @@ def _counts_exhibit(
     keys = keys_frame(table, lambda r, _c: key(r))
     ctx.record(table, keys, protect=protect)
     total = int(table.iloc[:, 0].sum())
-    ctx.ledger.add(total_key, total, chart=True, protect=protect)
+    ctx.ledger.add(total_key, total, protect=protect)
     ctx.ledger.relate(total_key, list(keys.iloc[:, 0]))
     if ranked:
         ctx.ledger.order(zip(keys.iloc[:, 0], table.index, strict=True))
@@ -233,7 +250,7 @@ def _counts_exhibit(
                 n=total,
                 n_text=ctx.n_text(total_key, n_noun, hidden),
                 note=ctx.note_for(mask),
-                chart=ChartSpec(chart_kind, options or {}),
+                chart=ChartSpec(chart_kind, {**(options or {}), "n_hidden": total_key in hidden}),
                 show_table=False,
             )
         ]
@@ -327,7 +344,7 @@ def _referral_distribution(ctx: Context) -> Finish:
     ledger.add(referred, int((per_case["referrals"] > 0).sum()))
     ledger.relate(referred, [key[k] for k in range(1, most + 1)])
     before = quantity("referrals", period="before")
-    ledger.add(before, int(per_case["referrals"].sum()), chart=True)
+    ledger.add(before, int(per_case["referrals"].sum()))
     ledger.relate(before, [key[k] for k in range(1, most + 1) for _ in range(k)])  # Σ k·n_k
 
     def finish(hidden: set[str]) -> list[Exhibit]:
