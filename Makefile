@@ -1,41 +1,33 @@
-# audit-analysis — `make help` lists the targets.
+# audit-analysis — `make help` lists the targets. Each one is a task of tasks.py, which needs
+# nothing but Python (the route on Windows and macOS without make: `python tasks.py test`).
 PYTHON ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 AUDIT ?= bromley-2016-neglect
-RUN_FLAGS ?= --final
+RUN_FLAGS ?=
+TASKS := $(PYTHON) tasks.py
 
 .DEFAULT_GOAL := help
 .PHONY: help install report test lab lint format clean-outputs
 
 help: ## Show this help
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@$(PYTHON) -c "import re; [print(f'  make {m[0]:<14} {m[1]}') for m in re.findall(r'^([a-z-]+):.*## (.*)', open('Makefile').read(), re.M)]"
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+install: ## Create .venv and install the package (the runtime; `make test` adds the test tools)
+	$(TASKS) install
 
-install: $(STAMP) ## Create .venv and install the package with its test tools
+report: ## Build the final board paper of AUDIT (default: the reference audit; RUN_FLAGS=--draft)
+	$(TASKS) report $(AUDIT) $(RUN_FLAGS)
 
-report: $(STAMP) ## Build the board paper of AUDIT (default: the reference audit; RUN_FLAGS=--final)
-	$(BIN)/audit-analysis run $(AUDIT) $(RUN_FLAGS)
+test: ## Run the whole test suite (unit, notebooks end to end, browser and PDF)
+	$(TASKS) test
 
-test: $(STAMP) ## Run the whole test suite (unit, notebooks end to end, browser and PDF)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+lab: ## Open the project in JupyterLab, at the notebooks
+	$(TASKS) lab
 
-lab: $(STAMP) ## Open the notebooks in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+lint: ## Check style with ruff
+	$(TASKS) lint
 
-lint: $(STAMP) ## Check style with ruff
-	$(BIN)/ruff check audit_analysis tests
-	$(BIN)/ruff format --check audit_analysis tests
-
-format: $(STAMP) ## Format the code with ruff
-	$(BIN)/ruff format audit_analysis tests
+format: ## Format the code with ruff
+	$(TASKS) format
 
 clean-outputs: ## Delete generated data/processed and outputs (raw data is never touched)
-	find data/processed outputs -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+	$(TASKS) clean-outputs

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 
 from audit_analysis import __version__
@@ -43,13 +44,56 @@ def _audit_ids(args: argparse.Namespace, workspace: Workspace) -> list[str]:
     return list(args.audit_id)
 
 
-def cmd_validate(args: argparse.Namespace, workspace: Workspace) -> int:
+class _Progress:
+    """What validation is doing: a bar on a terminal, a timed line per step in a log, nothing with -q."""
+
+    def __init__(self, audit_id: str, quiet: bool) -> None:
+        self.audit_id, self.quiet = audit_id, quiet
+        self.started = time.monotonic()
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc=audit_id, unit=" step", file=sys.stderr, leave=False)
+
+    def __call__(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(message, refresh=False)
+            self.bar.update()
+        elif not self.quiet:
+            seconds = time.monotonic() - self.started
+            print(f"{self.audit_id}: [{seconds:5.1f}s] {message}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _report(audit_id: str, paths, problems) -> str:
+    """The problems for the terminal: a few of each kind, the whole list written to a file."""
+    from audit_analysis.clean.pipeline import full_report, full_report_path
+
+    written = full_report(paths, problems)
+    where = str(written) if written else f"(could not be written to {full_report_path(paths)})"
+    return render_text(audit_id, problems, full_report=where)
+
+
+def _validate(audit_id: str, paths, quiet: bool):
     from audit_analysis.clean.pipeline import validate
 
+    progress = _Progress(audit_id, quiet)
+    try:
+        return validate(paths, progress)
+    finally:
+        progress.close()
+
+
+def cmd_validate(args: argparse.Namespace, workspace: Workspace) -> int:
     status = EXIT_OK
     for audit_id in _audit_ids(args, workspace):
-        clean = validate(workspace.audit(audit_id))
-        report = render_text(audit_id, clean.problems)
+        paths = workspace.audit(audit_id)
+        clean = _validate(audit_id, paths, args.quiet)
+        report = _report(audit_id, paths, clean.problems)
         if clean.ok:
             print(report.splitlines()[0] if args.quiet else report, end="\n" if args.quiet else "")
         else:
@@ -63,10 +107,15 @@ def cmd_clean(args: argparse.Namespace, workspace: Workspace) -> int:
 
     status = EXIT_OK
     for audit_id in _audit_ids(args, workspace):
+        paths = workspace.audit(audit_id)
         try:
-            result = clean(workspace.audit(audit_id))
+            progress = _Progress(audit_id, args.quiet)
+            try:
+                result = clean(paths, progress)
+            finally:
+                progress.close()
         except AuditDataError as exc:
-            print(render_text(audit_id, exc.problems), end="", file=sys.stderr)
+            print(_report(audit_id, paths, exc.problems), end="", file=sys.stderr)
             print(
                 f"{audit_id}: nothing written; fix the errors above and run again.", file=sys.stderr
             )
@@ -77,7 +126,7 @@ def cmd_clean(args: argparse.Namespace, workspace: Workspace) -> int:
             f"{audit_id}: processed tables written to {workspace.audit(audit_id).processed} ({warnings} warning(s))"
         )
         if warnings and not args.quiet:
-            print(render_text(audit_id, result.problems), end="", file=sys.stderr)
+            print(_report(audit_id, paths, result.problems), end="", file=sys.stderr)
     return status
 
 

@@ -19,13 +19,20 @@ ROOT_ENV = "AUDIT_ANALYSIS_ROOT"
 
 
 def default_root() -> Path:
-    """The project folder: $AUDIT_ANALYSIS_ROOT, else the checkout this package sits in, else cwd."""
+    """The project folder: $AUDIT_ANALYSIS_ROOT, else the checkout this package sits in, else
+    the working directory or the nearest folder above it with data/raw (a notebook's kernel
+    starts in notebooks/), else the working directory."""
     if os.environ.get(ROOT_ENV):
         return Path(os.environ[ROOT_ENV]).resolve()
     checkout = PACKAGE_DIR.parent
-    if (checkout / "data" / "raw").is_dir():
+    if _is_project(checkout):
         return checkout
-    return Path.cwd().resolve()
+    here = Path.cwd().resolve()
+    return next((folder for folder in (here, *here.parents) if _is_project(folder)), here)
+
+
+def _is_project(folder: Path) -> bool:
+    return (folder / "data" / "raw").is_dir()
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,39 @@ class Workspace:
         return sorted(p.parent.name for p in self.raw.glob("*/audit.yaml"))
 
 
+class OutputLockedError(PermissionError):
+    """An output could not be replaced because another program holds it open.
+
+    On Windows a PDF open in a viewer, or a workbook open in Excel, cannot be replaced or
+    moved: the message names it and what to do, and the old file is left as it was.
+    """
+
+    def __init__(self, path: Path, locked: list[Path] | None = None):
+        self.path = path
+        if locked:
+            names = ", ".join(str(f) for f in locked[:3])
+            what = f"cannot replace {path}: {names} is open in another program"
+        elif path.is_dir():
+            what = f"cannot replace {path}: a file in it is open in another program"
+        else:
+            what = f"cannot replace {path}: it is open in another program"
+        super().__init__(
+            f"{what} (a PDF viewer, Excel?). Close it and run again; nothing was changed."
+        )
+
+
+def _files_in_use(folder: Path) -> list[Path]:
+    """Files in a folder that cannot be opened for writing: on Windows, those held open."""
+    locked = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        try:
+            with path.open("r+b"):
+                pass
+        except OSError:
+            locked.append(path)
+    return locked
+
+
 @contextmanager
 def building(target: Path) -> Iterator[Path]:
     """Build a folder aside and swap it in whole, so a failure leaves the old one as it was."""
@@ -132,7 +172,11 @@ def building(target: Path) -> Iterator[Path]:
     if target.exists():
         retired = target.parent / f".{target.name}.old-{os.getpid()}"
         shutil.rmtree(retired, ignore_errors=True)
-        target.rename(retired)
+        try:
+            target.rename(retired)
+        except PermissionError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise OutputLockedError(target, _files_in_use(target)) from exc
     staging.rename(target)
     if retired is not None:
         shutil.rmtree(retired, ignore_errors=True)
@@ -147,7 +191,9 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, PermissionError) and path.exists():
+            raise OutputLockedError(path) from exc
         raise
     return path

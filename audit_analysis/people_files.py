@@ -25,6 +25,18 @@ def defuse_formula(value: object) -> object:
     return value
 
 
+def protect_cell(cell) -> None:
+    """Keep an openpyxl cell's text from running as a formula, without changing the text.
+
+    The cell is stored as text and carries Excel's quote prefix (the apostrophe Excel shows
+    in the formula bar but does not store), so "+Housing Options" reads back exactly as typed
+    and stays text when someone edits the cell.
+    """
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def defuse_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell, header and index label defused."""
     out = frame.copy()

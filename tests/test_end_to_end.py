@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_AUDIT, PROJECT, REFERENCE_AUDIT, SAMPLE_AUDIT, make_workspace
+from pdf_text import page_text
 from pypdf import PdfReader
 
 from audit_analysis.run.runner import run_audits
@@ -144,7 +145,7 @@ def test_html_paper_opens_offline_in_a_browser_with_everything_loaded(papers):
 
 def test_pdf_paper_is_a4_marked_on_every_page_with_the_reference_numbers(papers):
     reader = PdfReader(papers.audit(REFERENCE_AUDIT.name).paper("pdf"))
-    pages = [page.extract_text() for page in reader.pages]
+    pages = [page_text(page) for page in reader.pages]
     assert len(pages) > 5
     for number, (page, text) in enumerate(zip(reader.pages, pages, strict=True), start=1):
         short, long = sorted((float(page.mediabox.width), float(page.mediabox.height)))
@@ -156,7 +157,7 @@ def test_pdf_paper_is_a4_marked_on_every_page_with_the_reference_numbers(papers)
     whole = "\n".join(pages)
     for heading in ("Introduction", "Overall gradings", "Recommendations", "Appendix 1"):
         assert heading in whole
-    rows = [line for line in whole.splitlines() if line.startswith("Children's Social Care")]
+    rows = [line for line in whole.splitlines() if line.startswith("Children's")]  # may wrap
     assert any(re.search(r"\b0\s+0\s+8\s+2\s+0\b", row) for row in rows), rows
 
 
@@ -178,7 +179,7 @@ def test_publication_version_suppresses_small_numbers_and_leaves_out_evidence(pa
     assert ">c<" in published
     assert "Appendix 2" not in published
     text = "\n".join(
-        p.extract_text()
+        page_text(p)
         for p in PdfReader(published_paths.paper("pdf", publication=True, draft=True)).pages
     )
     assert "OFFICIAL-SENSITIVE" in text

@@ -12,8 +12,10 @@ import pytest
 from bs4 import BeautifulSoup
 from nbconvert.nbconvertapp import NbConvertApp
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pdf_text import page_fonts, page_lines, page_text
 from pypdf import PdfReader
 
+from audit_analysis.intake.commentary import PLACEHOLDER
 from audit_analysis.paper import export
 from audit_analysis.paper.export import BoardPaperHTMLExporter, css_string, export_board_paper
 
@@ -164,7 +166,8 @@ def test_self_contained_with_no_external_references(soup, html):
     for tag in soup.find_all(src=True):
         assert tag["src"].startswith("data:")
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html)
-    assert not re.search(r"require\.js|mathjax|mermaid|googleapis|cdn", html, re.IGNORECASE)
+    outside_data = re.sub(r"data:[\w/+.-]+;base64,[\w+/=]+", "data:", html)
+    assert not re.search(r"require\.js|mathjax|mermaid|googleapis|cdn", outside_data, re.I)
 
 
 def test_images_carry_their_alt_text(soup):
@@ -182,6 +185,37 @@ def test_draft_is_marked():
     html = BoardPaperHTMLExporter(draft=True).from_notebook_node(_notebook())[0]
     assert "<title>DRAFT: " in html and 'class="bp-draft"' in html
     assert '@top-right { content: "DRAFT"; }' in html
+    assert '<div aria-hidden="true" class="bp-draft-mark">DRAFT</div>' in html
+
+
+def test_a_complete_paper_carries_no_draft_mark(html):
+    assert "DRAFT" not in html and 'class="bp-draft' not in html
+
+
+def _with_missing_commentary(where: str) -> nbformat.NotebookNode:
+    nb = _notebook()
+    placeholder = PLACEHOLDER.format(heading="Police")
+    if where == "markdown":
+        nb.cells.append(new_markdown_cell(f"## Police\n\n{placeholder}"))
+    else:
+        nb.cells[1].outputs.append(_display({"text/markdown": placeholder}))
+    return nb
+
+
+@pytest.mark.parametrize("where", ["markdown", "output"])
+def test_missing_commentary_makes_a_draft_however_it_is_exported(where):
+    html = BoardPaperHTMLExporter().from_notebook_node(_with_missing_commentary(where))[0]
+    assert "<title>DRAFT: " in html and 'class="bp-draft-mark"' in html
+
+
+def test_a_paper_with_missing_commentary_says_draft_on_every_pdf_page(tmp_path):
+    nbformat.write(_with_missing_commentary("output"), tmp_path / "audit.ipynb")
+    pdf = tmp_path / "audit.pdf"
+    export_board_paper(tmp_path / "audit.ipynb", tmp_path / "audit.html", pdf, draft=False)
+    pages = PdfReader(pdf).pages
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        assert page_text(page).count("DRAFT") >= 2, f"page {number}: no mark and header"
 
 
 def test_details_may_come_as_an_output_instead_of_metadata():
@@ -224,11 +258,17 @@ def test_pdf_is_a4_marked_and_numbered_on_every_page(paper):
     assert sizes[0] == sizes[-1] == (595, 842)  # portrait again after the wide table
     assert (842, 595) in sizes and set(sizes) == {(595, 842), (842, 595)}
     for number, page in enumerate(pages, start=1):
-        text = page.extract_text()
+        text = page_text(page)
         assert text.count(MARKING) >= 2, f"page {number} lacks the marking top and bottom"
         assert f"Page {number} of {len(pages)}" in text
         assert "SECRET_CODE" not in text
     assert reader.metadata.title == META["title"]
+
+
+def test_pdf_is_set_in_the_shipped_typeface_whatever_the_machine_has(paper):
+    fonts = set().union(*(page_fonts(page) for page in PdfReader(paper / "audit.pdf").pages))
+    monospace = {font for font in fonts if "Mono" in font}  # the plain-text result, in <pre>
+    assert monospace and fonts - monospace == {"Lato", "Lato-Bold"}
 
 
 def test_nbconvert_finds_the_exporters(paper):
@@ -293,7 +333,7 @@ def test_heading_outputs_are_kept_with_their_lead_in_and_table(tmp_path):
     pdf = tmp_path / "sections.pdf"
     nbformat.write(_sections_notebook(), tmp_path / "sections.ipynb")
     export_board_paper(tmp_path / "sections.ipynb", tmp_path / "s.html", pdf)
-    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    pages = [page_text(page) for page in PdfReader(pdf).pages]
     assert len(pages) >= 6
     for n in range(14):
         on = [i for i, text in enumerate(pages) if f"Agency {n}\n" in text + "\n"]
@@ -394,8 +434,6 @@ def test_no_line_is_broken_after_its_first_word_before_italics():
     lists = "".join(f'<ol style="width: {w}"><li>{item}</li></ol>' for w in widths)
     html = export._finish(f'<nav class="bp-toc"></nav><main class="bp-content">{lists}</main>')
     assert "leads.<em> (Partnership" in html
-    text = "\n".join(
-        p.extract_text() for p in PdfReader(io.BytesIO(export.html_to_pdf(html))).pages
-    )
-    lines = [line.strip() for line in text.splitlines()]
+    pages = PdfReader(io.BytesIO(export.html_to_pdf(html))).pages
+    lines = [line for page in pages for line in page_lines(page)]
     assert "Fictional:" not in lines and lines.count("(Partnership business manager; due") == 0

@@ -2,44 +2,107 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 
 import yaml
 from conftest import PROJECT
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+
+PYPI_TO_CONDA_FORGE = {"playwright": "playwright-python"}
+"""Where conda-forge names a package differently from PyPI."""
+NOT_PACKAGES = {"python", "pip"}
 
 
-def _name(requirement: str) -> str:
-    return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+def _pyproject() -> dict:
+    return tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def test_environment_yml_names_the_same_dependencies_as_pyproject():
-    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
-    declared = {
-        _name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
-    }
-    environment = yaml.safe_load((PROJECT / "environment.yml").read_text())
-    conda = {_name(d) for d in environment["dependencies"] if isinstance(d, str)} - {
-        "python",
-        "pip",
-    }
-    assert conda == declared, (
-        f"only in pyproject: {declared - conda}; only in environment.yml: {conda - declared}"
+def _environment() -> dict:
+    return yaml.safe_load((PROJECT / "environment.yml").read_text(encoding="utf-8"))
+
+
+def _declared() -> dict[str, SpecifierSet]:
+    """pyproject's runtime and test requirements: conda-forge name → version floor."""
+    project = _pyproject()["project"]
+    declared = {}
+    for line in project["dependencies"] + project["optional-dependencies"]["test"]:
+        requirement = Requirement(line)
+        name = canonicalize_name(requirement.name)
+        declared[PYPI_TO_CONDA_FORGE.get(name, name)] = requirement.specifier
+    return declared
+
+
+def _conda_packages() -> dict[str, SpecifierSet]:
+    """environment.yml's conda packages: name → version constraint (conda's `name>=x`)."""
+    packages = {}
+    for line in _environment()["dependencies"]:
+        if isinstance(line, str):
+            name, constraint = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(.*)", line.strip()).groups()
+            packages[canonicalize_name(name)] = SpecifierSet(constraint)
+    return packages
+
+
+def test_environment_yml_names_the_same_packages_with_the_same_floors_as_pyproject():
+    declared = _declared()
+    conda = {n: s for n, s in _conda_packages().items() if n not in NOT_PACKAGES}
+    assert sorted(conda) == sorted(declared), (
+        f"only in pyproject: {sorted(set(declared) - set(conda))}; "
+        f"only in environment.yml: {sorted(set(conda) - set(declared))}"
     )
+    assert conda == declared
+    floors = [s for s in declared.values() if s]
+    assert floors and all(len(s) == 1 and next(iter(s)).operator == ">=" for s in floors)
 
 
-def test_dependency_versions_agree():
-    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
-    pins = {
-        _name(r): r.replace(" ", "")
-        for r in project["dependencies"] + project["optional-dependencies"]["test"]
+def test_environment_yml_python_is_the_one_pyproject_requires():
+    requires = SpecifierSet(_pyproject()["project"]["requires-python"])
+    assert _conda_packages()["python"] == requires
+
+
+def test_environment_yml_pip_block_holds_only_lines_pip_accepts():
+    """pip rejects most options in a requirements list (`--no-deps` made the env fail)."""
+    [pip] = [d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict)]
+    assert pip == ["-e ."]  # the package itself; conda installed what it needs
+    for line in pip:
+        target = line.removeprefix("-e ").strip()
+        assert target == "." or Requirement(target)
+
+
+def test_every_imported_library_is_declared():
+    """Each third-party import in the package is a runtime dependency; in tests, either."""
+    project = _pyproject()["project"]
+    runtime = {canonicalize_name(Requirement(r).name) for r in project["dependencies"]}
+    test = {
+        canonicalize_name(Requirement(r).name) for r in project["optional-dependencies"]["test"]
     }
-    environment = yaml.safe_load((PROJECT / "environment.yml").read_text())
-    conda = {
-        _name(d): d.replace(" ", "") for d in environment["dependencies"] if isinstance(d, str)
-    }
-    assert {name: conda.get(name) for name in pins} == pins
+    providers = packages_distributions()
+    local = {p.stem for p in (PROJECT / "tests").glob("*.py")} | {"audit_analysis"}
+    for folder, allowed in (("audit_analysis", runtime), ("tests", runtime | test)):
+        undeclared = {}
+        for path in sorted((PROJECT / folder).rglob("*.py")):
+            for module in _imported_modules(path) - local - sys.stdlib_module_names:
+                names = {canonicalize_name(d) for d in providers.get(module, [module])}
+                if not names & allowed:
+                    undeclared.setdefault(module, path.name)
+        assert undeclared == {}, f"{folder}: imported but not declared in pyproject.toml"
+
+
+def _imported_modules(path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module.split(".")[0])
+    return modules
 
 
 def test_notebooks_are_committed_without_outputs_or_execution_counts():
@@ -77,6 +140,14 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert "make test" in [line.strip() for line in ci]
 
 
+def test_ci_runs_the_suite_with_only_the_fonts_a_bare_debian_has():
+    ci = (PROJECT / ".ci" / "run").read_text()
+    assert 'export FONTCONFIG_FILE="$PWD/.ci/fonts-dejavu-only.conf"' in ci
+    assert ci.index("FONTCONFIG_FILE") < ci.index("\nmake test")
+    conf = (PROJECT / ".ci" / "fonts-dejavu-only.conf").read_text()
+    assert re.findall(r"<dir>(.*?)</dir>", conf) == ["/usr/share/fonts/truetype/dejavu"]
+
+
 def test_generated_folders_are_kept_but_ignored():
     ignore = (PROJECT / ".gitignore").read_text()
     for folder in ("data/processed", "outputs"):
@@ -89,7 +160,7 @@ def test_code_passes_the_linter_and_formatter():
     import sys
 
     ruff = [sys.executable, "-m", "ruff"]
-    targets = [str(PROJECT / "audit_analysis"), str(PROJECT / "tests")]
+    targets = [str(PROJECT / "audit_analysis"), str(PROJECT / "tests"), str(PROJECT / "tasks.py")]
     check = subprocess.run([*ruff, "check", *targets], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
     fmt = subprocess.run([*ruff, "format", "--check", *targets], capture_output=True, text=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pandas as pd
 import pytest
@@ -105,6 +106,24 @@ def test_final_paper_needs_every_commentary_section(minimal_workspace):
         open_paper(MINIMAL_AUDIT.name, str(minimal_workspace.root), final=True)
     with pytest.raises(FileNotFoundError, match="no audit 'nope'"):
         open_paper("nope", str(minimal_workspace.root))
+
+
+def test_final_paper_refuses_the_scaffold_placeholders_naming_each(minimal_workspace):
+    raw = minimal_workspace.audit(MINIMAL_AUDIT.name).raw
+    config = raw / "audit.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^title: .*$", 'title: "[Title of the audit]"', text)
+    config.write_text(text + 'questionnaire:\n  return_to: "[email address for returns]"\n')
+    with pytest.raises(MissingCommentaryError) as refused:
+        open_paper(MINIMAL_AUDIT.name, str(minimal_workspace.root), final=True)
+    message = str(refused.value)
+    assert (
+        "minimal-audit: audit.yaml still has placeholders from `audit-analysis new`: "
+        "title '[Title of the audit]', questionnaire.return_to '[email address for returns]'. "
+        "Replace them before a final paper."
+    ) in message
+    assert "Methodology" in message  # and the missing commentary, in the same message
+    assert open_paper(MINIMAL_AUDIT.name, str(minimal_workspace.root)).config.title.startswith("[")
 
 
 def test_tables_are_escaped_and_shares_shown_as_percentages():

@@ -227,6 +227,31 @@ def test_a_failed_export_keeps_the_previous_paper(ran_copy, monkeypatch):
     assert {k: v for k, v in after.items() if not k.startswith(".failed/")} == before
 
 
+def test_a_paper_open_in_a_viewer_fails_the_run_with_a_message_not_a_traceback(
+    ran_copy, export, monkeypatch
+):
+    """On Windows, a PDF open in a viewer stops its folder being replaced."""
+    paths = ran_copy.audit(MINIMAL)
+    (ran_copy.notebooks / "01_tables.ipynb").unlink()
+    before = snapshot(paths.outputs)
+    rename = Path.rename
+
+    def locked(self, target):
+        if self == paths.outputs:
+            raise PermissionError(13, "The process cannot access the file")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", locked)
+    [result] = runner.run_audits(ran_copy, [MINIMAL], progress=False)
+
+    assert result.summary() == (
+        f"{MINIMAL}: FAILED: cannot replace {paths.outputs}: a file in it is open in another "
+        "program (a PDF viewer, Excel?). Close it and run again; nothing was changed."
+    )
+    assert snapshot(paths.outputs) == before
+    assert sorted(p.name for p in paths.outputs.parent.iterdir()) == [MINIMAL]
+
+
 def test_a_publication_run_keeps_the_internal_paper_and_questionnaires(ran_copy, export):
     workspace = ran_copy
     paths = workspace.audit(MINIMAL)

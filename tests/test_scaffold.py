@@ -11,7 +11,7 @@ import yaml
 from audit_analysis.clean.pipeline import validate
 from audit_analysis.cli import main
 from audit_analysis.intake.commentary import split_sections
-from audit_analysis.intake.config import AuditConfig, load_config
+from audit_analysis.intake.config import AuditConfig, load_config, scaffold_placeholders
 from audit_analysis.intake.raw_tables import (
     CASES_SPEC,
     RECOMMENDATIONS_SPEC,
@@ -45,6 +45,21 @@ def test_new_audit_loads_with_every_setting_and_the_given_title(tmp_path):
     assert config.agency_lookup["yos"] == "Youth Offending Service"
     written = yaml.safe_load((folder / "audit.yaml").read_text(encoding="utf-8"))
     assert set(written) == set(AuditConfig.model_fields)  # every key shown, to be explained
+
+
+def test_the_settings_name_the_audit_and_list_their_placeholders(tmp_path):
+    folder = scaffold_audit(Workspace(tmp_path), "lambeth-2026-dv")
+    text = (folder / "audit.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("# Settings of the audit lambeth-2026-dv; ")
+    config, _ = load_config(folder)
+    assert scaffold_placeholders(config) == {
+        "title": "[Title of the audit]",
+        "board": "[Name of the safeguarding children partnership]",
+        "theme": "[theme]",
+        "sample": "[How many children, their ages, the referral or threshold they share, and "
+        "what the sample was balanced for.]",
+        "questionnaire.return_to": "[email address for returns]",
+    }
 
 
 def test_csv_headers_follow_the_loading_contract(tmp_path):

@@ -129,8 +129,10 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     words = normalise_label(phrase.strip().rstrip("*"))
     if not words:
         raise ValueError(f"Theme phrase {phrase!r} has no words in it.")
-    ending = r"[0-9a-z]*" if prefix else ""
-    return re.compile(rf"(?<![0-9a-z]){re.escape(words)}{ending}(?![0-9a-z])")
+    ending = (
+        r"\S*" if prefix else ""
+    )  # text and phrase are folded: words of any script, one space apart
+    return re.compile(rf"(?<!\S){re.escape(words)}{ending}(?!\S)")
 
 
 def _compile(themes: Mapping[str, Sequence[str]]) -> dict[str, list[re.Pattern[str]]]:

@@ -6,15 +6,22 @@ accepted, then carries on, so an auditor sees every problem in one pass.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
+import functools
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from audit_analysis.clean.referrals import clean_referrals
 from audit_analysis.clean.tables import TABLES
+from audit_analysis.clean.values import (
+    DATE_FORMATS,
+    Checker,
+    clean_text,
+    normalise_case_id,
+    not_a_date,
+    parse_date,
+)
 from audit_analysis.intake.config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
 from audit_analysis.intake.raw_tables import (
     CASES,
@@ -47,7 +54,6 @@ CASES_COLUMNS = TABLES["cases"].column_names
 REFERRALS_COLUMNS = TABLES["referrals"].column_names
 RECOMMENDATIONS_COLUMNS = TABLES["recommendations"].column_names
 
-DATE_FORMATS = "a date from 1990 to 2100, ISO (2016-03-05) or day-first (05/03/2016, 5 Mar 2016)"
 GENDERS = {
     "m": "Male",
     "male": "Male",
@@ -115,95 +121,11 @@ class CleanAudit:
         }
 
 
-def clean_text(value: object) -> str:
-    """Trim and collapse whitespace (incl. non-breaking spaces) in a typed value."""
-    return " ".join(str(value).replace("\u00a0", " ").split()) if value is not None else ""
-
-
-def normalise_case_id(value: object) -> str:
-    """'Case 01', ' 1 ', 'case no. 1' → '1'; other ids are trimmed and upper-cased."""
-    text = clean_text(value)
-    match = re.fullmatch(r"(?i)(?:case\s*(?:no\.?|number|#)?\s*)?0*(\d+)(?:\.0+)?", text)
-    if match:
-        return match.group(1)
-    return text.upper()
-
-
-EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-
-
-def parse_date(value: object, today: dt.date | None = None) -> dt.date | None:
-    """ISO or UK day-first dates, as Excel writes them into CSV; None when not a plausible date.
-
-    Accepts 2016-03-05, 05/03/2016, 5.3.16, 05-Mar-2016 and 5 March 2016, with or without a
-    time. Two-digit years up to next year are this century, later ones the last (99 → 1999).
-    Years outside 1990–2100 are typos or placeholders (31/12/9999), not referral dates.
-    """
-    text = clean_text(value)
-    if match := re.fullmatch(rf"(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}", text):
-        year, month, day = map(int, match.groups())
-    elif match := re.fullmatch(
-        rf"(\d{{1,2}})[/.\-](\d{{1,2}})[/.\-](\d{{4}}|\d{{2}}){_TIME}", text
-    ):
-        day, month, year = map(int, match.groups())
-    elif match := re.fullmatch(
-        rf"(\d{{1,2}})[ \-]([A-Za-z]{{3,9}})[ \-,]*(\d{{4}}|\d{{2}}){_TIME}", text
-    ):
-        month = _MONTHS.get(match.group(2)[:3].lower())
-        if month is None or (
-            len(match.group(2)) > 3 and match.group(2).lower() not in _full_months()
-        ):
-            return None
-        day, year = int(match.group(1)), int(match.group(3))
-    else:
-        return None
-    if len(str(year)) <= 2:
-        pivot = (today or dt.date.today()).year % 100 + 1
-        year += 2000 if year <= pivot else 1900
-    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        return None
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _full_months() -> set[str]:
-    return {m.lower() for m in calendar.month_name if m} | {"sept"}
-
-
-def audit_period_of(date: dt.date, config: AuditConfig) -> str:
-    if date < config.period.start:
-        return "before"
-    if date > config.period.end:
-        return "after"
-    return "during"
-
-
-class _Checker:
-    """Collects problems while cleaning; one per audit run."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def error(
-        self, table: RawTable, row: int | None, column: str | None, message: str, **extra
-    ) -> None:
-        self.problems.append(error(table.file, message, **table.where(row, column), **extra))
-
-    def warn(
-        self, table: RawTable, row: int | None, column: str | None, message: str, **extra
-    ) -> None:
-        self.problems.append(warning(table.file, message, **table.where(row, column), **extra))
-
-
-def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.DataFrame:
+def _clean_cases(audit_id: str, tables: list[RawTable], check: Checker) -> pd.DataFrame:
     records = []
     seen: dict[str, int] = {}
     for table in tables:
-        for raw in table.frame.to_dict("records"):
+        for raw in _records(table.frame):
             row = raw[ROW]
             case_id = normalise_case_id(raw.get("case_id"))
             if not case_id:
@@ -275,7 +197,7 @@ def _clean_cases(audit_id: str, tables: list[RawTable], check: _Checker) -> pd.D
 
 
 def _agency_of(
-    value: object, config: AuditConfig, table: RawTable, row: int, column: str, check: _Checker
+    value: object, config: AuditConfig, table: RawTable, row: int, column: str, check: Checker
 ) -> str | None:
     typed = clean_text(value)
     agency = config.agency_lookup.get(normalise_label(typed))
@@ -297,7 +219,7 @@ def _agency_of(
 
 
 def _grade_problem(
-    config: AuditConfig, table: RawTable, row: int, column: str, typed: str, check: _Checker
+    config: AuditConfig, table: RawTable, row: int, column: str, typed: str, check: Checker
 ) -> None:
     scale = config.scale
     spellings = [
@@ -317,15 +239,20 @@ def _grade_problem(
 
 
 def _clean_submissions(
-    audit_id: str, config: AuditConfig, tables: list[RawTable], case_ids: set[str], check: _Checker
+    audit_id: str, config: AuditConfig, tables: list[RawTable], case_ids: set[str], check: Checker
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     areas = [a.key for a in config.areas_with_overall]
     returns, gradings, evidence = [], [], []
     first_seen: dict[tuple[str, str], str] = {}
+    accepted_cases = ", ".join(sorted(case_ids, key=case_sort_key))
+    # Returns repeat the same few spellings: work each one out once (pure functions).
+    text_of = functools.lru_cache(maxsize=None)(clean_text)
+    case_of = functools.lru_cache(maxsize=None)(normalise_case_id)
+    grade_of = functools.lru_cache(maxsize=None)(config.scale.parse)
     for table in tables:
-        for raw in table.frame.to_dict("records"):
+        for raw in _records(table.frame):
             row = raw[ROW]
-            case_id = normalise_case_id(raw.get("case_id"))
+            case_id = case_of(raw.get("case_id"))
             if not case_id:
                 check.error(table, row, "case_id", "case id is blank")
             elif case_ids and case_id not in case_ids:
@@ -335,24 +262,24 @@ def _clean_submissions(
                     "case_id",
                     f"is not a case in {CASES}",
                     value=case_id,
-                    accepted=", ".join(sorted(case_ids, key=case_sort_key)),
+                    accepted=accepted_cases,
                 )
             agency = _agency_of(raw.get("agency"), config, table, row, "agency", check)
             grades: dict[str, str] = {}
             for area in areas:
-                typed = clean_text(raw.get(area, ""))
-                grade = config.scale.parse(typed)
+                typed = text_of(raw.get(area, ""))
+                grade = grade_of(typed)
                 if grade is None:
                     _grade_problem(config, table, row, area, typed, check)
                 else:
                     grades[area] = grade
             notes = {
-                key.split(":", 1)[1] if ":" in key else "overall": clean_text(value)
+                key.split(":", 1)[1] if ":" in key else "overall": text_of(value)
                 for key, value in raw.items()
-                if (key == "evidence" or key.startswith("evidence:")) and clean_text(value)
+                if (key == "evidence" or key.startswith("evidence:")) and text_of(value)
             }
             has_grade = any(g != NOT_GRADED for g in grades.values())
-            typed_status = clean_text(raw.get("status", ""))
+            typed_status = text_of(raw.get("status", ""))
             status = parse_status(typed_status)
             if not typed_status and (has_grade or notes):
                 status = "submitted"
@@ -442,14 +369,15 @@ def _clean_submissions(
     def ordered(frame: pd.DataFrame, by_area: bool) -> pd.DataFrame:
         if frame.empty:
             return frame
-        order = sorted(
-            frame.index,
-            key=lambda i: (
-                agency_rank[frame.at[i, "agency"]],
-                case_sort_key(frame.at[i, "case_id"]),
-                area_rank.get(frame.at[i, "area"], -1) if by_area else 0,
-            ),
+        cases = sorted(set(frame["case_id"]), key=case_sort_key)
+        ranks = pd.DataFrame(
+            {
+                "agency": frame["agency"].map(agency_rank),
+                "case": frame["case_id"].map({c: i for i, c in enumerate(cases)}),
+                "area": frame["area"].map(area_rank).fillna(-1) if by_area else 0,
+            }
         )
+        order = ranks.sort_values(["agency", "case", "area"], kind="stable").index
         return frame.loc[order].reset_index(drop=True)
 
     return (
@@ -459,77 +387,32 @@ def _clean_submissions(
     )
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts of plain Python values; several times faster than `to_dict('records')`."""
+    columns = list(frame.columns)
+    return (
+        [
+            dict(zip(columns, values, strict=True))
+            for values in zip(*(frame[c].tolist() for c in columns), strict=True)
+        ]
+        if columns
+        else []
+    )
+
+
 def _place(table: RawTable, row: int) -> str:
     if table.sheet is not None:
         return f"{table.file} › {table.sheet} › row {row}"
     return f"{table.file} › row {row}"
 
 
-def _harmonise(values: pd.Series) -> pd.Series:
-    """Spell free-text categories one way: 'neglect' and 'Neglect ' count as the same category."""
-    folded = values.map(normalise_label)
-    preferred = {}
-    for key, group in values.groupby(folded, sort=False):
-        preferred[key] = Counter(group).most_common(1)[0][0]
-    return folded.map(preferred)
-
-
-def _clean_referrals(
-    audit_id: str, config: AuditConfig, tables: list[RawTable], case_ids: set[str], check: _Checker
-) -> pd.DataFrame:
-    records = []
-    for table in tables:
-        for raw in table.frame.to_dict("records"):
-            row = raw[ROW]
-            case_id = normalise_case_id(raw.get("case_id"))
-            if case_ids and case_id not in case_ids:
-                check.error(
-                    table,
-                    row,
-                    "case_id",
-                    f"is not a case in {CASES}" if case_id else "case id is blank",
-                    value=case_id or None,
-                    accepted=", ".join(sorted(case_ids, key=case_sort_key)),
-                )
-                continue
-            typed_date = clean_text(raw.get("date"))
-            date = parse_date(typed_date)
-            if date is None:
-                check.error(
-                    table, row, "date", "is not a date", value=typed_date, accepted=DATE_FORMATS
-                )
-                continue
-            period = audit_period_of(date, config)
-            if period == "after":
-                check.warn(
-                    table, row, "date", "is after the end of the audit period", value=typed_date
-                )
-            record = {"audit_id": audit_id, "case_id": case_id, "date": date, "period": period}
-            for column in ("referrer", "category", "outcome"):
-                text = clean_text(raw.get(column, ""))
-                if not text:
-                    check.warn(table, row, column, f"{column} is blank; shown as 'Not recorded'")
-                record[column] = text or "Not recorded"
-            records.append(record)
-    referrals = pd.DataFrame.from_records(records, columns=REFERRALS_COLUMNS)
-    for column in ("referrer", "category", "outcome"):
-        if not referrals.empty:
-            referrals[column] = _harmonise(referrals[column])
-    referrals["date"] = pd.to_datetime(referrals["date"])
-    order = sorted(
-        referrals.index,
-        key=lambda i: (case_sort_key(referrals.at[i, "case_id"]), referrals.at[i, "date"]),
-    )
-    return referrals.loc[order].reset_index(drop=True)
-
-
 def _clean_recommendations(
-    audit_id: str, config: AuditConfig, tables: list[RawTable], check: _Checker
+    audit_id: str, config: AuditConfig, tables: list[RawTable], check: Checker
 ) -> pd.DataFrame:
     records = []
     seen: dict[tuple[str, int], int] = {}
     for table in tables:
-        for raw in table.frame.to_dict("records"):
+        for raw in _records(table.frame):
             row = raw[ROW]
             typed_scope = clean_text(raw.get("scope"))
             if normalise_label(typed_scope) in MULTI_AGENCY_SPELLINGS:
@@ -573,7 +456,7 @@ def _clean_recommendations(
             due = parse_date(due_text) if due_text else None
             if due_text and due is None:
                 check.error(
-                    table, row, "due", "is not a date", value=due_text, accepted=DATE_FORMATS
+                    table, row, "due", not_a_date(due_text), value=due_text, accepted=DATE_FORMATS
                 )
             if scope is None or not number_match or not text:
                 continue
@@ -609,12 +492,12 @@ def _clean_recommendations(
 
 
 def _cases_without_returns(
-    case_tables: list[RawTable], returns: pd.DataFrame, check: _Checker
+    case_tables: list[RawTable], returns: pd.DataFrame, check: Checker
 ) -> None:
     """A sampled child no agency returned on is usually a typo in a case id."""
     returned = set(returns["case_id"])
     for table in case_tables:
-        for raw in table.frame.to_dict("records"):
+        for raw in _records(table.frame):
             case_id = normalise_case_id(raw.get("case_id"))
             if case_id and case_id not in returned:
                 check.warn(
@@ -626,14 +509,41 @@ def _cases_without_returns(
                 )
 
 
-def _commentary_headings(config: AuditConfig, raw: RawAudit, check: _Checker) -> None:
+def _commentary_headings(config: AuditConfig, raw: RawAudit, check: Checker) -> None:
     """A section under a heading the paper does not know is silently lost: say so."""
-    from audit_analysis.intake.commentary import accepted_headings, parse_commentary
+    from audit_analysis.intake.commentary import (
+        accepted_headings,
+        images_not_embedded,
+        parse_commentary,
+        unsafe_links,
+    )
 
     for file, text in (
         (COMMENTARY, raw.commentary),
         (PUBLICATION_COMMENTARY, raw.publication_commentary),
     ):
+        for line, source in images_not_embedded(text or ""):
+            check.problems.append(
+                error(
+                    file,
+                    "this image is not embedded in the file, and the paper must open offline "
+                    "(from an e-mail or a USB stick), so the export would fail",
+                    row=line,
+                    value=source[:100],
+                    accepted="an image embedded as data:image/png;base64,…, or the image left out",
+                )
+            )
+        for line, destination in unsafe_links(text or ""):
+            check.problems.append(
+                warning(
+                    file,
+                    "this link goes to neither a web page, an e-mail address nor a phone number, "
+                    "so the paper shows it as plain text",
+                    row=line,
+                    value=destination[:100],
+                    accepted="links starting https://, http://, mailto: or tel:",
+                )
+            )
         for heading in parse_commentary(text or "", config).unmatched:
             check.problems.append(
                 warning(
@@ -667,9 +577,10 @@ def _scale_hint(config: AuditConfig, problems: list[Problem]) -> list[Problem]:
     return []
 
 
-def clean_audit(raw: RawAudit) -> CleanAudit:
-    """Normalise and cross-check every table of a raw audit."""
-    check = _Checker()
+def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
+    """Normalise and cross-check every table of a raw audit; `progress` is told each step."""
+    say = progress or (lambda _message: None)
+    check = Checker()
     check.problems.extend(raw.problems)
     empty = {name: table.column_names for name, table in TABLES.items()}
     if raw.config is None:
@@ -678,14 +589,22 @@ def clean_audit(raw: RawAudit) -> CleanAudit:
             raw.audit_id, None, commentary=raw.commentary, problems=check.problems, **frames
         )
     config = raw.config
+
+    def rows(file: str) -> str:
+        return f"{sum(len(t.frame) for t in raw.tables.get(file, [])):,} rows"
+
+    say(f"checking {CASES} ({rows(CASES)})")
     cases = _clean_cases(raw.audit_id, raw.tables.get(CASES, []), check)
     case_ids = set(cases["case_id"])
+    say(f"checking the returns ({rows(SUBMISSIONS)})")
     gradings, returns, evidence = _clean_submissions(
         raw.audit_id, config, raw.tables.get(SUBMISSIONS, []), case_ids, check
     )
-    referrals = _clean_referrals(
+    say(f"checking {REFERRALS} ({rows(REFERRALS)})")
+    referrals = clean_referrals(
         raw.audit_id, config, raw.tables.get(REFERRALS, []), case_ids, check
     )
+    say(f"checking {RECOMMENDATIONS} ({rows(RECOMMENDATIONS)})")
     recommendations = _clean_recommendations(
         raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
     )

@@ -31,19 +31,6 @@ REPORT_JSON = "validation_report.json"
 TABLE_COLUMNS = {name: table.column_names for name, table in TABLES.items()}
 
 
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
-
-
-def _defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text typed as '=HYPERLINK(…)' must stay text when an analyst opens the CSV in Excel (OWASP)."""
-    out = frame.copy()
-    for column in [c for c in out.columns if pd.api.types.is_string_dtype(out[c])]:
-        out[column] = out[column].map(
-            lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-        )
-    return out
-
-
 @dataclass(frozen=True)
 class ProcessedAudit:
     """An audit's processed tables and settings, as the analysis and notebooks use them."""
@@ -76,7 +63,7 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
     with building(paths.processed) as staging:
         for name, frame in clean.tables().items():
             valid = checks[name].validate(frame, lazy=True)
-            out = _defuse_formulas(valid)
+            out = valid.copy()  # text exactly as typed: defused only in files for people
             for column in TABLES[name].columns:
                 if column.kind == DATE:
                     out[column.name] = out[column.name].dt.strftime("%Y-%m-%d")
@@ -90,7 +77,7 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
         if (paths.raw / THEMES).is_file():
             (staging / THEMES).write_bytes((paths.raw / THEMES).read_bytes())
         (staging / REPORT_TEXT).write_text(
-            render_text(clean.audit_id, clean.problems), encoding="utf-8"
+            render_text(clean.audit_id, clean.problems, per_kind=None), encoding="utf-8"
         )
         (staging / REPORT_JSON).write_text(
             render_json(clean.audit_id, clean.problems), encoding="utf-8"

@@ -1,15 +1,19 @@
 """The auditor's narrative (`commentary.md`), split into the board paper's parts.
 
 Commentary is human-written and lives in the raw folder, so a rerun never loses it and
-editing it needs no notebook change. It is user-supplied text bound for HTML: any raw
-HTML in it is escaped, while Markdown formatting is kept.
+editing it needs no notebook change. It is user-supplied text bound for HTML and Word: it is
+made safe here, once, for every renderer (`safe_markdown`): raw HTML is escaped, links to
+anything but web pages, e-mail addresses and telephone numbers are shown as text, while
+Markdown formatting is kept.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from audit_analysis.intake.config import AuditConfig
 from audit_analysis.vocabulary import normalise_label
@@ -43,11 +47,19 @@ _PART_SPELLINGS = {
     "referral_history": ("referral history", "referrals", "appendix 1 referral history"),
     "glossary": ("glossary", "abbreviations"),
 }
+<<<<<<< HEAD
 PLACEHOLDER = "*Commentary to be added: write a `## {heading}` section in commentary.md.*"
+=======
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+PLACEHOLDER_MARK = "Commentary to be added"
+"""Begins every placeholder: a paper that shows one is a draft, however it is exported."""
+PLACEHOLDER = f"*{PLACEHOLDER_MARK}: write a `## {{heading}}` section in commentary.md.*"
+>>>>>>> main
 
 
 class MissingCommentaryError(Exception):
-    """A final (board) paper was asked for while commentary sections are still missing."""
+    """A final (board) paper was asked for while it is unfinished: commentary sections are
+    missing, or audit.yaml still holds the scaffold's [placeholders]."""
 
     def __init__(self, audit_id: str, missing: list[str], message: str | None = None):
         self.missing = missing
@@ -60,7 +72,8 @@ class MissingCommentaryError(Exception):
 
 @dataclass(frozen=True)
 class Commentary:
-    """commentary.md, split by `## ` heading and keyed to the paper's parts."""
+    """commentary.md, split by `## ` heading and keyed to the paper's parts; each section is
+    already safe Markdown (see `safe_markdown`), whatever renders it."""
 
     sections: dict[str, str]
     unmatched: tuple[str, ...] = ()
@@ -72,6 +85,124 @@ class Commentary:
 def escape_html_in_markdown(text: str) -> str:
     """Neutralise raw HTML while keeping Markdown: `<script>` shows as text, `**bold**` still renders."""
     return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+"""Links a reader may follow; `javascript:`, `vbscript:`, `data:`, `file:` and the rest are not."""
+SAFE_IMAGE_PREFIXES = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
+# '](destination' of an inline link or image, and '[label]: destination' of a reference
+# definition (its destination may be on the next line; it may sit in a quote or list item).
+_INLINE_DESTINATION = re.compile(r"\]\(\s*(?P<dest>[^\s)]*)")
+_DEFINITION = re.compile(
+    r"^(?P<lead>[ \t>*+\-\d.)]*)\[(?P<label>(?:[^\]\\\n]|\\.){1,999})\]:[ \t]*\n?[ \t]*(?P<dest>\S+)",
+    re.MULTILINE,
+)
+
+
+def link_scheme(destination: str) -> str | None:
+    """The scheme a browser would see in a link destination, through case, whitespace,
+    entity and backslash tricks ('  JaVa&#x09;Script\\:' → 'javascript'); None when relative."""
+    text = html.unescape(html.unescape(destination))
+    text = re.sub(r"\\(?=[!-/:-@\[-`{-~])", "", text)
+    text = "".join(c for c in text if c > " " and not c.isspace() and c != "\x7f")
+    match = re.match(r"<?([A-Za-z][A-Za-z0-9+.\-]*):", text)
+    return match.group(1).lower() if match else None
+
+
+def is_safe_link(destination: str) -> bool:
+    """A destination that cannot run code: relative, web, e-mail, telephone, or an embedded
+    picture (data:image/png and the like, never data:text/html or an SVG, which can hold script)."""
+    scheme = link_scheme(destination)
+    if scheme == "data":
+        text = "".join(c for c in html.unescape(destination) if not c.isspace()).lower()
+        return text.lstrip("<").startswith(SAFE_IMAGE_PREFIXES)
+    return scheme is None or scheme in SAFE_LINK_SCHEMES
+
+
+_INLINE_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?(?P<src>[^\s)>]*)")
+_REFERENCE_IMAGE = re.compile(r"!\[(?P<text>(?:[^\]\\]|\\.)*)\](?:\[(?P<label>[^\]]*)\])?")
+
+
+def images_not_embedded(text: str) -> list[tuple[int, str]]:
+    """(line, source) of every Markdown image that is not embedded as a data:image URI.
+
+    The paper must open offline (from an e-mail or a USB stick), so a remote or local
+    image would stop the export; validation names the line instead.
+    """
+    definitions = {
+        normalise_label(m.group("label")) or m.group("label"): m.group("dest")
+        for m in _DEFINITION.finditer(text)
+    }
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _INLINE_IMAGE.finditer(line):
+            found.append((number, match.group("src")))
+        for match in _REFERENCE_IMAGE.finditer(line):
+            if line[match.end() : match.end() + 1] == "(":
+                continue
+            label = match.group("label") or match.group("text")
+            dest = definitions.get(normalise_label(label) or label)
+            if dest is not None:
+                found.append((number, dest.strip("<>")))
+    return [(n, src) for n, src in found if not src.lower().startswith(SAFE_IMAGE_PREFIXES)]
+
+
+def unsafe_links(text: str) -> list[tuple[int, str]]:
+    """(line, destination) of every link that `safe_markdown` will show as text."""
+    found = []
+    for pattern in (_INLINE_DESTINATION, _DEFINITION):
+        for match in pattern.finditer(text):
+            if not is_safe_link(match.group("dest")):
+                found.append((text.count("\n", 0, match.start()) + 1, match.group("dest")))
+    return sorted(found)
+
+
+def safe_markdown(text: str) -> str:
+    """Commentary as Markdown that no renderer can turn into running code or a live unsafe link.
+
+    Raw HTML is escaped; a link or image whose destination is unsafe loses the bracket that
+    makes it a link, so it shows as the text that was typed. The result is checked by rendering
+    it as the paper does; if a trick got through, every link in the text is shown as text.
+    """
+    escaped = escape_html_in_markdown(text)
+
+    def inline(match: re.Match) -> str:
+        if is_safe_link(match.group("dest")):
+            return match.group(0)
+        return "]\\(" + match.group(0)[2:]
+
+    def definition(match: re.Match) -> str:
+        if is_safe_link(match.group("dest")):
+            return match.group(0)
+        return match.group("lead") + "\\" + match.group(0)[len(match.group("lead")) :]
+
+    neutral = _DEFINITION.sub(definition, _INLINE_DESTINATION.sub(inline, escaped))
+    if unsafe_links_in(neutral):
+        neutral = neutral.replace("[", "\\[").replace("]", "\\]")
+    return neutral
+
+
+def unsafe_links_in(markdown: str) -> list[str]:
+    """The unsafe link and image destinations a Markdown text renders to, as the paper renders it."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    collector = _Destinations()
+    collector.feed(markdown2html_mistune(markdown))
+    collector.close()
+    return [value for value in collector.found if not is_safe_link(value)]
+
+
+class _Destinations(HTMLParser):
+    """Every href and src in a piece of HTML (attribute values arrive with entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src", "xlink:href", "action", "formaction") and value is not None:
+                self.found.append(value)
 
 
 def split_sections(text: str) -> dict[str, str]:
@@ -110,7 +241,7 @@ def parse_commentary(text: str, config: AuditConfig) -> Commentary:
         if key is None:
             unmatched.append(heading)
         elif body:
-            sections[key] = body
+            sections[key] = safe_markdown(body)
     return Commentary(sections, tuple(unmatched))
 
 
@@ -248,7 +379,7 @@ def commentary_markdown(commentary: Commentary, key: str) -> str:
     body = commentary.get(key)
     if body is None:
         return PLACEHOLDER.format(heading=heading_of(key))
-    return escape_html_in_markdown(body)
+    return body
 
 
 def require_complete(

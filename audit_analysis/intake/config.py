@@ -9,9 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+<<<<<<< HEAD
 import unicodedata
+=======
+from collections.abc import Hashable
+>>>>>>> main
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -24,13 +28,19 @@ from audit_analysis.vocabulary import (
     OVERALL,
     GradeScale,
     KeyArea,
+    has_letter_or_digit,
     normalise_label,
+    read_month_first,
+    slug,
+    suggest,
 )
 
 CONFIG_FILE = "audit.yaml"
 RESERVED_COLUMNS = frozenset({"case_id", "agency", "status", "evidence", "notes", OVERALL.key})
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 MULTI_AGENCY = "Multi-agency"
+MAX_AGENCY_NAME = 80
+"""Agency names name files (questionnaires, tables); longer ones belong in `description`."""
 
 
 def visible_marking(value: str) -> str:
@@ -74,10 +84,31 @@ class AgencySpec(_Model):
 
     @field_validator("name")
     @classmethod
-    def _name_not_blank(cls, value: str) -> str:
+    def _name_usable(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("agency name is blank")
+        if not has_letter_or_digit(value):
+            raise ValueError("an agency name needs at least one letter or digit (of any script)")
+        if (
+            len(value.strip()) > MAX_AGENCY_NAME
+            or len(value.strip().encode()) > 3 * MAX_AGENCY_NAME
+        ):
+            raise ValueError(
+                f"this agency name is {len(value.strip()):,} characters long; it names files, so it "
+                f"may be at most {MAX_AGENCY_NAME} characters (put the full name in 'description')"
+            )
         return value.strip()
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_usable(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for alias in value:
+            if not has_letter_or_digit(alias):
+                raise ValueError(
+                    f"the alias {alias!r} has no letter or digit, so it would match blank or "
+                    "punctuation-only agency cells"
+                )
+        return value
 
 
 class KeyAreaSpec(_Model):
@@ -148,15 +179,63 @@ class AuditConfig(_Model):
         table: dict[str, str] = {}
         for agency in self.agencies:
             for spelling in (agency.name, *agency.aliases):
-                table[normalise_label(spelling)] = agency.name
+                if folded := normalise_label(spelling):
+                    table[folded] = agency.name
         return table
 
     def area_label(self, key: str) -> str:
         return {a.key: a.label for a in self.areas_with_overall}.get(key, key)
 
 
+_PLACEHOLDER = re.compile(r"\[[^\[\]]*\]", re.S)
+
+
+def scaffold_placeholders(config: AuditConfig) -> dict[str, str]:
+    """Settings still holding a `[bracketed]` placeholder from `audit-analysis new`, as
+    key path → value (e.g. `title` → `[Title of the audit]`): a final paper must not print them."""
+    found: dict[str, str] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                walk(item, f"{path}.{i}")
+        elif isinstance(value, str) and _PLACEHOLDER.fullmatch(value.strip()):
+            found[path] = value.strip()
+
+    walk(config.model_dump(), "")
+    return found
+
+
 def _key_path(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
+    """('agencies', 2, 'name') → 'agencies[3].name': entries counted from 1, as people count."""
+    path = ""
+    for part in loc:
+        path += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path or "(top level)"
+
+
+def _settings_at(loc: tuple[Any, ...]) -> list[str]:
+    """The settings accepted where an unknown one was found (`questionnaire.deadlin` → the
+    questionnaire's), for a "did you mean"."""
+    model: type[BaseModel] | None = AuditConfig
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):  # an item of a list of settings, e.g. agencies.0
+            continue
+        field = model.model_fields.get(part)
+        model = _model_in(field.annotation) if field is not None else None
+    return list(model.model_fields) if model is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings model in a field's type: Questionnaire, or AgencySpec in tuple[AgencySpec, ...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for arg in get_args(annotation) if (m := _model_in(arg)) is not None), None)
 
 
 def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -> list[Problem]:
@@ -167,6 +246,10 @@ def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -
             kind = item["type"]
             if kind == "extra_forbidden":
                 message = "unknown setting; check its spelling in docs/data-format.md"
+                known = _settings_at(item["loc"][:-1])
+                close = suggest(item["loc"][-1], known)
+                if close is not None:
+                    message = f"unknown setting; did you mean '{close}'?"
             elif kind == "missing":
                 message = "required setting is missing"
             elif kind in ("tuple_type", "list_type"):
@@ -175,8 +258,13 @@ def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -
                 message = "needs at least one entry"
             elif kind.startswith("int"):
                 message = "should be a whole number, or null"
-            elif kind.startswith("date"):
-                message = "should be a date like 2016-03-05"
+            accepted = None
+            if kind.startswith("date"):
+                message = "is not a real date"
+                accepted = "a date that exists, written YYYY-MM-DD, e.g. 2016-03-05"
+                date = read_month_first(str(item.get("input", "")))
+                if date is not None:
+                    message += f"; it looks month-first (US style): write {date.isoformat()}"
             value = item.get("input") if item["type"] != "missing" else None
             problems.append(
                 error(
@@ -184,6 +272,7 @@ def _config_problems(raw: dict[str, Any], model_error: ValidationError | None) -
                     message,
                     column=_key_path(item["loc"]),
                     value=None if isinstance(value, dict | list) or value is None else str(value),
+                    accepted=accepted,
                 )
             )
     return problems
@@ -234,6 +323,21 @@ def _consistency_problems(config: AuditConfig, folder_name: str | None) -> list[
                     )
                 )
             seen[folded] = agency.name
+    slugs: dict[str, str] = {}
+    for agency in config.agencies:
+        name_slug = slug(agency.name)
+        if name_slug in slugs and normalise_label(slugs[name_slug]) != normalise_label(agency.name):
+            problems.append(
+                error(
+                    CONFIG_FILE,
+                    f"'{slugs[name_slug]}' and '{agency.name}' would write the same files "
+                    f"(e.g. areas-{name_slug}.csv): file names keep only letters and digits",
+                    column="agencies",
+                    value=agency.name,
+                    accepted="agency names that differ in their letters or digits",
+                )
+            )
+        slugs.setdefault(name_slug, agency.name)
     if config.key_areas is not None:
         keys = [a.key for a in config.key_areas]
         labels = [normalise_label(a.label) for a in config.key_areas]
@@ -257,12 +361,28 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         keys = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "a setting name must be plain text, not a list or mapping",
+                    key_node.start_mark,
+                )
             if key in keys:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"the setting '{key}' appears twice", key_node.start_mark
                 )
             keys.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+# Dates stay text until the model reads them: YAML's own date parsing raises a bare ValueError
+# on an impossible date (2016-02-30), which must instead be reported against its setting.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 def parse_config(
@@ -276,6 +396,14 @@ def parse_config(
         row = mark.line + 1 if mark is not None else None
         return None, [
             error(CONFIG_FILE, f"is not valid YAML: {getattr(exc, 'problem', exc)}", row=row)
+        ]
+    except (ValueError, TypeError, RecursionError) as exc:  # a value YAML itself cannot build
+        return None, [
+            error(
+                CONFIG_FILE,
+                f"cannot be read: {exc}",
+                accepted="settings written as in docs/data-format.md",
+            )
         ]
     if not isinstance(raw, dict):
         return None, [error(CONFIG_FILE, "must be a mapping of settings (id, title, board, …)")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +55,15 @@ def _split_rows(text: str, file: str) -> tuple[list[list[str]] | None, list[Prob
     try:
         rows.extend(reader)
     except csv.Error as exc:
+        if "NUL" in str(exc):
+            return None, [
+                error(
+                    file,
+                    "holds a NUL character, so it is not a text file (an .xlsx renamed?)",
+                    row=len(rows) + 1,
+                    accepted="save it from Excel as 'CSV UTF-8 (Comma delimited)'",
+                )
+            ]
         return None, [
             error(
                 file,
@@ -65,13 +75,56 @@ def _split_rows(text: str, file: str) -> tuple[list[list[str]] | None, list[Prob
     return rows, []
 
 
-def _header_row(rows: list[list[str]], spec: TableSpec) -> int:
+def _cells(text: str, file: str) -> tuple[pd.DataFrame | None, pd.Series | None, list[Problem]]:
+    """Every record of a CSV as a frame of strings ('' where a row is short), and each row's
+    width when some rows are wider than the first (None otherwise).
+
+    A file without quote characters is split by pandas' C parser, which gives exactly what
+    Python's csv module gives for such a file but fast (a million rows in about a second);
+    anything else (quotes, a title row above a wider header) goes through the csv module,
+    whose strict reading locates an unclosed quote.
+    """
+    if '"' not in text and "\0" not in text:
+        try:
+            cells = pd.read_csv(
+                io.StringIO(text),
+                sep=_delimiter(text),
+                header=None,
+                dtype=str,
+                na_filter=False,
+                skip_blank_lines=False,
+                quoting=csv.QUOTE_NONE,
+                engine="c",
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+            pass  # ragged rows: the exact reader below says which
+        else:
+            if not text.endswith(("\n", "\r")) or len(cells) == text.count("\n"):
+                return cells, None, []
+    rows, problems = _split_rows(text, file)
+    if rows is None:
+        return None, None, problems
+    widths = pd.Series([len(r) for r in rows], dtype="int64")
+    width = int(widths.max()) if rows else 0
+    padded = [r + [""] * (width - len(r)) if len(r) < width else r for r in rows]
+    return pd.DataFrame(padded, columns=range(width), dtype=object), widths, []
+
+
+def _header_row(rows: pd.DataFrame, spec: TableSpec) -> int:
     """The index of the header row: usually 0, but people put a title above the table."""
     wanted = {normalise_label(s) for c in spec.columns if c.required for s in (c.key, *c.aliases)}
-    for index, cells in enumerate(rows[:10]):
+    for index, cells in enumerate(rows.head(10).itertuples(index=False)):
         if sum(normalise_label(cell) in wanted for cell in cells) >= 2:
             return index
     return 0
+
+
+def _not_blank(cells: pd.DataFrame) -> pd.Series:
+    """Rows with at least one cell holding more than whitespace."""
+    if cells.empty:
+        return pd.Series(False, index=cells.index)
+    filled = [cells[c].str.strip().ne("") for c in cells.columns]
+    return pd.concat(filled, axis=1).any(axis=1)
 
 
 def read_csv_table(
@@ -83,14 +136,19 @@ def read_csv_table(
     if data is None:
         return None, problems
     text, decode_problems = decode_text(data, file)
+    del data
     problems += decode_problems
     if text is None:
         return None, problems
-    rows, split_problems = _split_rows(text, file)
-    if rows is None:
+    cells, widths, split_problems = _cells(text, file)
+    del text
+    if cells is None:
         return None, problems + split_problems
-    start = _header_row(rows, spec)
-    if not rows or not any(cell.strip() for cell in rows[start]):
+    start = _header_row(cells, spec)
+    headers = [str(h) for h in cells.iloc[start]] if len(cells) else []
+    if widths is not None and len(cells):
+        headers = headers[: widths.iloc[start]]
+    if not headers or not any(h.strip() for h in headers):
         return None, [
             *problems,
             error(file, "has no header row", accepted=", ".join(spec.required)),
@@ -99,35 +157,35 @@ def read_csv_table(
         problems.append(
             warning(file, f"rows 1–{start} above the header row were skipped", row=start)
         )
-    headers = rows[start]
     positions, typed, evidence, header_problems = match_headers(headers, spec, file)
     problems += header_problems
     if errors_in(header_problems):
         return None, problems
-    records = []
-    for number, cells in enumerate(rows[start + 1 :], start=start + 2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        extra = [cell for cell in cells[len(headers) :] if cell.strip()]
-        if extra:
-            problems.append(
-                error(
-                    file,
-                    f"has {len(cells)} cells but the header has {len(headers)}: "
-                    "is there a comma in a value that is not in quotes?",
-                    row=number,
-                    value=extra[0],
-                    accepted="values containing commas in double quotes",
+    body = cells.iloc[start + 1 :]
+    body = body[_not_blank(body)]
+    numbers = pd.Series(body.index + 1, index=body.index, dtype="int64")
+    if widths is not None:
+        wide = [i for i in body.index if widths.iloc[i] > len(headers)]
+        ragged = []
+        for i in wide:
+            extra = [cell for cell in body.loc[i].iloc[len(headers) :] if str(cell).strip()]
+            if extra:
+                ragged.append(i)
+                problems.append(
+                    error(
+                        file,
+                        f"has {widths.iloc[i]} cells but the header has {len(headers)}: "
+                        "is there a comma in a value that is not in quotes?",
+                        row=int(numbers[i]),
+                        value=extra[0],
+                        accepted="values containing commas in double quotes",
+                    )
                 )
-            )
-            continue
-        record = {key: (cells[pos] if pos < len(cells) else "") for pos, key in positions.items()}
-        for pos, area in evidence.items():
-            record[f"evidence:{area}"] = cells[pos] if pos < len(cells) else ""
-        record[ROW] = number
-        records.append(record)
-    columns = [*positions.values(), *(f"evidence:{a}" for a in evidence.values()), ROW]
-    frame = pd.DataFrame.from_records(records, columns=columns)
+        body, numbers = body.drop(index=ragged), numbers.drop(index=ragged)
+    columns = {key: body[pos] for pos, key in positions.items()}
+    columns |= {f"evidence:{area}": body[pos] for pos, area in evidence.items()}
+    columns[ROW] = numbers
+    frame = pd.DataFrame(columns).reset_index(drop=True)
     if frame.empty and not errors_in(problems):
         if spec.file == CASES:
             problems.append(
@@ -172,9 +230,21 @@ def _theme_problems(path: Path) -> list[Problem]:
     return []
 
 
-def read_raw_audit(audit_dir: Path) -> RawAudit:
-    """Read every file of an audit folder; problems are collected, not raised."""
+def _size(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    return f" ({size / 1e6:.1f} MB)" if size >= 1e6 else ""
+
+
+def read_raw_audit(audit_dir: Path, progress: Callable[[str], None] | None = None) -> RawAudit:
+    """Read every file of an audit folder; problems are collected, not raised.
+
+    `progress` is told what is being read (large files take seconds).
+    """
     audit_id = audit_dir.name
+    say = progress or (lambda _message: None)
     if not audit_dir.is_dir():
         problem = error(str(audit_dir), "audit folder not found")
         return RawAudit(audit_id, audit_dir, None, {}, "", [problem])
@@ -185,6 +255,7 @@ def read_raw_audit(audit_dir: Path) -> RawAudit:
         specs.insert(0, submissions_spec(config.areas_with_overall))
     workbooks: list[RawTable] = []
     if config is not None and (audit_dir / RETURNS_DIR).is_dir():
+        say(f"reading the workbooks in {RETURNS_DIR}/")
         workbooks, workbook_problems = read_returned_workbooks(audit_dir / RETURNS_DIR, config)
         problems += workbook_problems
     for spec in specs:
@@ -203,6 +274,7 @@ def read_raw_audit(audit_dir: Path) -> RawAudit:
             )
             tables[spec.file] = []
             continue
+        say(f"reading {spec.file}{_size(path)}")
         table, table_problems = read_csv_table(path, spec)
         problems += table_problems
         tables[spec.file] = [table] if table is not None else []

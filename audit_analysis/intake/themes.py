@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from audit_analysis.vocabulary import has_letter_or_digit
+
 OTHER_THEME = "Other"
 
 
@@ -33,5 +35,10 @@ def load_themes(path: str | Path | None = None) -> dict[str, tuple[str, ...]]:
             raise ValueError(f"Theme {theme!r} must list its words or phrases as text.")
         if str(theme) == OTHER_THEME:
             raise ValueError(f"'{OTHER_THEME}' is kept for issues that match no theme.")
+        for phrase in phrases:
+            if not has_letter_or_digit(phrase.strip().rstrip("*")):
+                raise ValueError(
+                    f"Theme {theme!r} lists {phrase!r}, which has no letter or digit to match on."
+                )
         themes[str(theme)] = tuple(phrases)
     return themes

@@ -28,7 +28,9 @@ from traitlets import Bool, default
 from traitlets.config import Config
 
 from audit_analysis.analysis.disclosure import MARKER as SUPPRESSED
+from audit_analysis.intake.commentary import PLACEHOLDER_MARK, is_safe_link
 from audit_analysis.paper.report import PAPER_MIME
+from audit_analysis.paper.typeface import embed_fonts
 from audit_analysis.paths import write_atomic
 
 logger = logging.getLogger(__name__)
@@ -67,9 +69,10 @@ class BoardPaperHTMLExporter(HTMLExporter):
 
     export_from_notebook = "Board paper (HTML)"
 
-    draft = Bool(False, help="Mark the paper DRAFT in the title block and page header.").tag(
-        config=True
-    )
+    draft = Bool(
+        False,
+        help="Mark the paper DRAFT on every page (a paper with missing commentary always is).",
+    ).tag(config=True)
 
     @default("template_name")
     def _template_name_default(self):
@@ -110,8 +113,9 @@ class BoardPaperHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
         name = resources.get("metadata", {}).get("name", "")
+        draft = self.draft or has_placeholders(nb)
         resources["paper"] = paper_details(
-            nb, resources.get(METADATA_KEY), draft=self.draft, fallback_title=name
+            nb, resources.get(METADATA_KEY), draft=draft, fallback_title=name
         )
         html, resources = super().from_notebook_node(nb, resources, **kw)
         return _finish(html), resources
@@ -204,6 +208,25 @@ def paper_details(nb, overrides=None, *, draft=False, fallback_title="") -> dict
     }
 
 
+def has_placeholders(nb) -> bool:
+    """Whether the paper shows a missing-commentary placeholder, in Markdown or an output."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            texts = [cell.source]
+        else:
+            texts = [
+                value
+                for output in cell.get("outputs", [])
+                if output.get("output_type") in ("display_data", "execute_result")
+                for mime, value in output.get("data", {}).items()
+                if mime.startswith("text/")
+            ]
+        for text in texts:
+            if PLACEHOLDER_MARK in ("".join(text) if isinstance(text, list) else str(text)):
+                return True
+    return False
+
+
 def _drop_hidden_outputs(nb, resources):
     """Streams are logging, warnings and progress bars, not findings; PAPER_MIME is for us."""
     for cell in nb.cells:
@@ -243,7 +266,8 @@ def _long_date(value) -> str:
 
 
 def _finish(html: str) -> str:
-    """Fill in the contents, lay out tables and headings for print, refuse network resources."""
+    """Fill in the contents, lay out tables and headings for print, embed the fonts, refuse
+    network resources."""
     soup = BeautifulSoup(html, features="html.parser")
     for link in soup.select("a.anchor-link"):  # the ¶ after each heading: noise on paper
         link.decompose()
@@ -252,8 +276,20 @@ def _finish(html: str) -> str:
     for table in soup.select(".bp-content table"):
         _style_table(table)
     _fix_spaces_before_inline(soup)
+    _unlink_unsafe(soup)
+    for style in soup.find_all("style"):
+        if style.string:
+            style.string = embed_fonts(style.string)
     _check_self_contained(soup)
     return str(soup)
+
+
+def _unlink_unsafe(soup) -> None:
+    """A last check after intake.commentary.safe_markdown: a `javascript:`, `vbscript:` or
+    `data:` link that reached the page anyway shows as its text, never as a live link."""
+    for tag in soup.find_all(("a", "area")):
+        if any(not is_safe_link(str(tag[a])) for a in ("href", "xlink:href") if tag.has_attr(a)):
+            tag.unwrap()
 
 
 def _add_contents(soup) -> None:

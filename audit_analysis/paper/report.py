@@ -24,7 +24,7 @@ from audit_analysis.intake.commentary import (
     require_complete,
     sections_with_small_numbers,
 )
-from audit_analysis.intake.config import MULTI_AGENCY
+from audit_analysis.intake.config import MULTI_AGENCY, scaffold_placeholders
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
 from audit_analysis.paper.blocks import Block, Chart, Markdown, Table, show
 from audit_analysis.paper.outputs import FIGURES, current_outputs
@@ -76,8 +76,9 @@ def paper_commentary(
 
 
 def require_final_commentary(audit: ProcessedAudit, threshold: int | None) -> None:
-    """For a final paper: fail, naming every missing section, and in a publication version
-    every section that would print a small number, all in one message."""
+    """For a final paper: fail, naming every missing section, every scaffold [placeholder]
+    left in audit.yaml, and in a publication version every section that would print a small
+    number, all in one message."""
     commentary, disclosive = paper_commentary(audit, threshold)
     present = set(audit.returns["agency"])
     with_returns = [a for a in audit.config.agency_names if a in present]
@@ -87,6 +88,13 @@ def require_final_commentary(audit: ProcessedAudit, threshold: int | None) -> No
     except MissingCommentaryError as exc:
         problems.append(str(exc))
         missing = exc.missing
+    placeholders = scaffold_placeholders(audit.config)
+    if placeholders:
+        listed = ", ".join(f"{key} {value!r}" for key, value in placeholders.items())
+        problems.append(
+            f"{audit.config.id}: audit.yaml still has placeholders from `audit-analysis new`: "
+            f"{listed}. Replace them before a final paper."
+        )
     if disclosive:
         listed = "; ".join(f"{heading_of(k)} ({', '.join(v[:3])})" for k, v in disclosive.items())
         problems.append(
@@ -384,9 +392,9 @@ def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
     """Clean the audit and report what was found; raises (after listing them) when there are errors."""
     import pandas as pd
 
-    from audit_analysis.clean.pipeline import validate
+    from audit_analysis.clean.pipeline import full_report, validate
     from audit_analysis.clean.processed import write_processed
-    from audit_analysis.problems import AuditDataError, errors_in, warnings_in
+    from audit_analysis.problems import AuditDataError, errors_in, listing, warnings_in
 
     paths = Workspace.at(root).audit(audit_id)
     result = validate(paths)
@@ -396,7 +404,9 @@ def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
     ]
     for title, group in (("Errors", errors), ("Warnings", warnings)):
         if group:
-            lines += ["", f"**{title}**", ""] + [f"- {_md(p)}" for p in group]
+            lines += ["", f"**{title}**", ""] + [f"- {_md(line)}" for line in listing(group)]
+    if written := full_report(paths, result.problems):
+        lines += ["", f"The full list of {len(result.problems):,} problems is in {_md(written)}."]
     blocks: list[Block] = [Markdown("\n".join(lines))]
     if errors:
         show(blocks)

@@ -45,6 +45,7 @@ from audit_analysis.intake.workbooks import (
     agency_file_names,
 )
 from audit_analysis.paths import AuditPaths, building
+from audit_analysis.people_files import protect_cell
 from audit_analysis.problems import AuditDataError, error, errors_in
 from audit_analysis.vocabulary import STATUS_LABELS, STATUSES
 
@@ -171,12 +172,12 @@ def _font(**style) -> Font:
 
 
 def _text(ws: Worksheet, row: int, col: int, value: object, **style) -> None:
-    """Write a value as text: a case id or title starting with '=' must not become a formula."""
+    """Write a value as text: a case id, agency or title starting with =, +, -, @, tab or CR
+    must not become a formula (people_files.protect_cell), yet reads back exactly as typed."""
     cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
     for name, setting in style.items():
         setattr(cell, name, setting)
+    protect_cell(cell)
 
 
 def _fit_height(ws: Worksheet, row: int, text: str, width: float, size: int = 11) -> None:

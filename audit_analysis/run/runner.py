@@ -39,7 +39,7 @@ from audit_analysis.clean.pipeline import clean
 from audit_analysis.clean.processed import MANIFEST as PROCESSED_MANIFEST
 from audit_analysis.clean.processed import is_stale
 from audit_analysis.intake.loading import file_hashes
-from audit_analysis.paths import AuditPaths, Workspace, building, write_atomic
+from audit_analysis.paths import AuditPaths, OutputLockedError, Workspace, building, write_atomic
 from audit_analysis.problems import AuditDataError, render_text
 
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
@@ -55,6 +55,9 @@ CURRENT, STALE, MISSING = "current", "stale", "missing"
 # ipykernel logs a TCP warning on every start and an error when shut down mid-message: noise
 # on the user's terminal, since kernels inherit stderr. Cell output is unaffected.
 _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+# The notebooks name the "audit-analysis" kernel (for JupyterLab and VS Code); the runner runs
+# them on its own Python ("python3" is jupyter_client's name for it), registered or not.
+_KERNEL_NAME = "python3"
 # WeasyPrint (Pango, cairo) has crashed under concurrent use; exporting is short, so serialise it.
 _EXPORT_LOCK = threading.Lock()
 
@@ -242,6 +245,8 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         return failed(f"the inputs have errors; nothing was run.\n{report}")
     except _Failure as stop:
         return failed(stop.error, notebook=stop.notebook, cell=stop.cell, kept=stop.kept)
+    except OutputLockedError as exc:  # a PDF open in a viewer: the user's to close, no traceback
+        return failed(str(exc))
     except Exception as exc:
         kept = _keep_failed(keep, "traceback.txt", traceback.format_exc())
         return failed(f"{type(exc).__name__}: {exc} (traceback at {kept})")
@@ -300,6 +305,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths) 
             progress_bar=False,
             log_output=False,
             resources={"metadata": {"path": str(notebook.parent)}},
+            kernel_name=_KERNEL_NAME,
             extra_arguments=_KERNEL_ARGUMENTS,
         )
     except PapermillExecutionError as exc:

@@ -86,7 +86,7 @@ AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 CONFIG_TEMPLATE = """\
-# Settings of the audit "{audit_id}"; docs/data-format.md describes every key.
+# Settings of the audit {name}; docs/data-format.md describes every key.
 # A misspelt key is reported as an error, never ignored. Replace each [bracketed] placeholder.
 
 # The audit's id: lowercase letters, digits and hyphens, the same as its folder name.
@@ -198,6 +198,7 @@ def audit_yaml(
         for name, aliases in AGENCIES
     )
     return CONFIG_TEMPLATE.format(
+        name=audit_id,
         audit_id=_quoted(audit_id),
         title=_quoted(title or "[Title of the audit]"),
         board=_quoted(board or "[Name of the safeguarding children partnership]"),

@@ -16,13 +16,15 @@ from matplotlib.patches import Patch
 from audit_analysis.analysis.chart_tables import SMALL_BASE
 from audit_analysis.analysis.chart_text import MARKER, NO_DATA_MESSAGE, NO_VALUE
 from audit_analysis.analysis.status_chart_text import GRADE_CODES, grade_code
+from audit_analysis.paper import typeface
 from audit_analysis.vocabulary import NOT_GRADED, OFSTED, GradeScale
 
 __all__ = ["GRADE_CODES", "NO_DATA_MESSAGE", "NO_VALUE", "SMALL_BASE", "grade_code"]
 
 # ---------------------------------------------------------------------------- font (one place)
 
-FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib, so every machine draws the same glyphs
+FONT_FAMILY = typeface.FAMILY  # the paper's typeface, shipped with the package
+typeface.register_with_matplotlib()
 FONT_SIZE = 9.0
 TITLE_SIZE = 11.0
 
@@ -42,7 +44,7 @@ SUPPRESSED_FILL = "#d9d9d9"  # a hidden heatmap share: grey, says nothing of the
 
 STYLE: dict[str, object] = {
     "font.family": "sans-serif",
-    "font.sans-serif": [FONT_FAMILY],
+    "font.sans-serif": [FONT_FAMILY, typeface.FALLBACK],  # the fallback fills in arrows etc.
     "font.size": FONT_SIZE,
     "axes.titlesize": FONT_SIZE,
     "axes.labelsize": FONT_SIZE,
