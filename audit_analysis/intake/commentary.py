@@ -47,14 +47,9 @@ _PART_SPELLINGS = {
     "referral_history": ("referral history", "referrals", "appendix 1 referral history"),
     "glossary": ("glossary", "abbreviations"),
 }
-<<<<<<< HEAD
-PLACEHOLDER = "*Commentary to be added: write a `## {heading}` section in commentary.md.*"
-=======
-_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 PLACEHOLDER_MARK = "Commentary to be added"
 """Begins every placeholder: a paper that shows one is a draft, however it is exported."""
 PLACEHOLDER = f"*{PLACEHOLDER_MARK}: write a `## {{heading}}` section in commentary.md.*"
->>>>>>> main
 
 
 class MissingCommentaryError(Exception):

@@ -9,11 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-<<<<<<< HEAD
 import unicodedata
-=======
 from collections.abc import Hashable
->>>>>>> main
 from pathlib import Path
 from typing import Any, get_args
 
