@@ -141,6 +141,8 @@ def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
         publication=args.publication,
         final=args.final,
         pdf=not args.no_pdf,
+        docx_template=_docx_template(args.docx_template),
+        force=args.force,
         progress=not args.quiet and sys.stderr.isatty(),  # no bar in logs, as Unix tools do
     )
     failed = [r for r in results if not r.ok]
@@ -153,6 +155,18 @@ def cmd_run(args: argparse.Namespace, workspace: Workspace) -> int:
             file=sys.stderr if failed else sys.stdout,
         )
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _docx_template(path: str | None):
+    """The --docx-template file, checked before any audit runs (a wrong path is a usage error)."""
+    if path is None:
+        return None
+    from audit_analysis.paper.docx import DocxTemplateError, validate_template
+
+    try:
+        return validate_template(path)
+    except DocxTemplateError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def cmd_list(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -202,6 +216,21 @@ def cmd_questionnaires(args: argparse.Namespace, workspace: Workspace) -> int:
             f"{audit_id}: {len(written)} questionnaire workbook(s) written to {paths.questionnaires}"
         )
     return status
+
+
+def cmd_synth(args: argparse.Namespace, workspace: Workspace) -> int:
+    from audit_analysis.run.scaffold import InvalidAuditIdError
+    from audit_analysis.run.synth import write_synthetic_audit
+
+    try:
+        folder = write_synthetic_audit(
+            workspace, args.audit_id[0], args.cases, args.seed, args.agencies
+        )
+    except (InvalidAuditIdError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    if not args.quiet:
+        print(f"Created {folder}: a synthetic audit of {args.cases} case(s), seed {args.seed}.")
+    return EXIT_OK
 
 
 def _positive(text: str) -> int:
@@ -257,7 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_clean)
 
     p = sub.add_parser(
-        "run", parents=[common], help="run the notebooks and export the board paper (HTML, PDF)"
+        "run",
+        parents=[common],
+        help="run the notebooks and export the board paper (HTML, PDF, Word)",
     )
     audits(p)
     p.add_argument(
@@ -273,7 +304,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a board export: fail if commentary sections are missing",
     )
-    p.add_argument("--no-pdf", action="store_true", help="export HTML only")
+    p.add_argument("--no-pdf", action="store_true", help="export HTML (and Word) only, no PDF")
+    p.add_argument(
+        "--docx-template",
+        metavar="PATH",
+        default=None,
+        help="a council's Word template (.docx or .dotx) whose styles and header the Word paper uses",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when the inputs are unchanged since the last successful run",
+    )
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -286,6 +328,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", default=None, help="the audit's title")
     p.add_argument("--board", default=None, help="the board or partnership")
     p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser(
+        "synth", parents=[common], help="write a synthetic audit (tests, demos, benchmarks)"
+    )
+    audits(p, many=False)
+    p.add_argument(
+        "--cases", type=_positive, default=10, help="children in the sample (default 10)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="the same seed gives the same files")
+    p.add_argument(
+        "--agencies", type=_positive, default=15, help="agencies asked to audit (1-15, default 15)"
+    )
+    p.set_defaults(handler=cmd_synth)
 
     p = sub.add_parser(
         "questionnaires", parents=[common], help="write one Excel questionnaire per agency"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -157,17 +158,114 @@ def _files_in_use(folder: Path) -> list[Path]:
     return locked
 
 
+BUILDING = ".building-"
+LOCK_SUFFIX = ".lock"
+
+
+def _lock(handle) -> bool:
+    """Take an exclusive lock on an open file without waiting; False when someone holds it.
+
+    The operating system drops the lock when its holder dies, however it dies (SIGKILL
+    included), so a build folder whose lock can be taken was abandoned.
+    """
+    try:
+        if os.name == "nt":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def is_build_leftover(name: str) -> bool:
+    """A name `building` gives its staging folders, their lock files and retired folders."""
+    return name.startswith(".") and (BUILDING in name or ".old-" in name)
+
+
+def remove_stale_builds(folder: Path) -> list[Path]:
+    """Remove the build folders in `folder` that no live process holds; returns those removed.
+
+    A run killed mid-build (SIGKILL, power cut) leaves `.<name>.building-*` behind; its lock
+    file is no longer locked, so it is safe to remove. A concurrent run's folder stays.
+    """
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for staging in sorted(folder.glob(f".*{BUILDING}*")):
+        if staging.name.endswith(LOCK_SUFFIX):
+            continue
+        lock = staging.with_name(staging.name + LOCK_SUFFIX)
+        try:
+            handle = open(lock, "r+b")  # noqa: SIM115 - held while the folder is removed
+        except FileNotFoundError:
+            handle = None  # lock file gone: the build finished or failed, or predates locks
+        except OSError:
+            continue
+        try:
+            if handle is not None and not _lock(handle):
+                continue  # a live run is building here
+            if staging.is_dir():
+                shutil.rmtree(staging, ignore_errors=True)
+            else:
+                staging.unlink(missing_ok=True)
+            lock.unlink(missing_ok=True)
+            removed.append(staging)
+        finally:
+            if handle is not None:
+                handle.close()
+    for lock in folder.glob(f".*{BUILDING}*{LOCK_SUFFIX}"):  # a lock whose folder is gone
+        # Young ones may belong to a build between creating its lock and its folder.
+        if not lock.with_name(lock.name.removesuffix(LOCK_SUFFIX)).exists() and _age(lock) > 60:
+            with open(lock, "r+b") as handle:
+                if _lock(handle):
+                    lock.unlink(missing_ok=True)
+    return removed
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 @contextmanager
 def building(target: Path) -> Iterator[Path]:
-    """Build a folder aside and swap it in whole, so a failure leaves the old one as it was."""
+    """Build a folder aside and swap it in whole, so a failure leaves the old one as it was.
+
+    The staging folder `.<name>.building-*` has a sibling lock file held for as long as the
+    build runs, so `remove_stale_builds` can tell an abandoned build from a live one. Nothing
+    is left behind when the build or the swap fails, short of the process being killed.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    staging.chmod(0o755)
+    fd, lock_name = tempfile.mkstemp(
+        prefix=f".{target.name}{BUILDING}", suffix=LOCK_SUFFIX, dir=target.parent
+    )
+    lock = Path(lock_name)
+    handle = os.fdopen(fd, "r+b")
+    staging = lock.with_name(lock.name.removesuffix(LOCK_SUFFIX))
     try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        _lock(handle)  # a file only this process has opened: the lock is always granted
+        staging.mkdir()
+        staging.chmod(0o755)
+        try:
+            yield staging
+            _swap_in(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    finally:
+        lock.unlink(missing_ok=True)
+        handle.close()
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` with `staging`; on failure the old `target` is put back."""
     retired = None
     if target.exists():
         retired = target.parent / f".{target.name}.old-{os.getpid()}"
@@ -175,9 +273,13 @@ def building(target: Path) -> Iterator[Path]:
         try:
             target.rename(retired)
         except PermissionError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
             raise OutputLockedError(target, _files_in_use(target)) from exc
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except BaseException:
+        if retired is not None:
+            retired.rename(target)
+        raise
     if retired is not None:
         shutil.rmtree(retired, ignore_errors=True)
 

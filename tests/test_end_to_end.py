@@ -106,6 +106,7 @@ def test_run_leaves_paper_notebooks_figures_and_manifest(papers):
     outputs = papers.audit(REFERENCE_AUDIT.name).outputs
     assert (outputs / f"{REFERENCE_AUDIT.name}-board-paper.html").is_file()
     assert (outputs / f"{REFERENCE_AUDIT.name}-board-paper.pdf").is_file()
+    assert (outputs / f"{REFERENCE_AUDIT.name}-board-paper.docx").is_file()
     assert not (outputs / f"{REFERENCE_AUDIT.name}-board-paper-draft.html").exists()
     executed = sorted(p.name for p in (outputs / "notebooks").glob("*.ipynb"))
     assert executed == sorted(p.name for p in (PROJECT / "notebooks").glob("0*.ipynb"))
@@ -159,6 +160,47 @@ def test_pdf_paper_is_a4_marked_on_every_page_with_the_reference_numbers(papers)
         assert heading in whole
     rows = [line for line in whole.splitlines() if line.startswith("Children's")]  # may wrap
     assert any(re.search(r"\b0\s+0\s+8\s+2\s+0\b", row) for row in rows), rows
+
+
+def test_word_paper_has_the_html_papers_headings_tables_and_figures(papers):
+    import docx
+    from bs4 import BeautifulSoup
+    from docx.oxml.ns import qn
+
+    paths = papers.audit(REFERENCE_AUDIT.name)
+    document = docx.Document(paths.paper("docx"))
+    html = BeautifulSoup(paths.paper("html").read_text(), "html.parser").select_one("main")
+
+    def words(text: str) -> str:
+        return " ".join(text.split())
+
+    expected = [(h.name, words(h.get_text(" "))) for h in html.find_all(["h2", "h3"])]
+    level = {"Heading 1": "h2", "Heading 2": "h3"}
+    headings = [
+        (level[p.style.name], words(p.text))
+        for p in document.paragraphs
+        if p.style.name.startswith("Heading")
+    ]
+    assert len(expected) > 20 and headings == expected
+    alt_texts = [img["alt"] for img in html.find_all("img")]
+    assert [shape._inline.docPr.get("descr") for shape in document.inline_shapes] == alt_texts
+    assert len(document.tables) == len(html.find_all("table"))
+    for section in document.sections:  # a final paper: marked, paged, no DRAFT
+        assert [p.text for p in section.header.paragraphs] == ["OFFICIAL-SENSITIVE"]
+        assert section.footer.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+        codes = [t.text.strip() for t in section.footer._element.iter(qn("w:instrText"))]
+        assert codes == ["PAGE", "NUMPAGES"]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Overall gradings were 8 Requires Improvement and 2 Inadequate" in text
+    rows = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+    assert ["Children's Social Care", "0", "0", "8", "2", "0", "0", "0", "0"] in rows
+
+    sample = papers.audit(SAMPLE_AUDIT.name).for_version(publication=True)
+    public = docx.Document(sample.paper("docx", publication=True, draft=True))
+    assert [p.text for p in public.sections[0].header.paragraphs] == ["DRAFT", "OFFICIAL-SENSITIVE"]
+    cells = {c.text for table in public.tables for row in table.rows for c in row.cells}
+    assert "c" in cells
+    assert "Evidence from the returns" not in "\n".join(p.text for p in public.paragraphs)
 
 
 def test_second_audit_on_the_five_point_scale(papers):

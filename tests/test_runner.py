@@ -79,6 +79,7 @@ class FakeExport:
 
     def __init__(self):
         self.calls = []
+        self.docx_calls = []
 
     def __call__(self, notebook, html, pdf, *, draft):
         self.calls.append(
@@ -88,11 +89,24 @@ class FakeExport:
         if pdf is not None:
             Path(pdf).write_bytes(b"%PDF-1.7 stub")
 
+    def docx(self, output_dir, docx, *, draft, template=None):
+        """Stands in for the Word export, which needs the blocks the real notebook 04 records."""
+        self.docx_calls.append(
+            {
+                "output_dir": Path(output_dir),
+                "docx": Path(docx),
+                "draft": draft,
+                "template": template,
+            }
+        )
+        Path(docx).write_bytes(b"PK stub")
+
 
 @pytest.fixture
 def export(monkeypatch):
     fake = FakeExport()
     monkeypatch.setattr(runner, "export_board_paper", fake)
+    monkeypatch.setattr(runner, "export_docx_paper", fake.docx)
     return fake
 
 
@@ -113,12 +127,14 @@ def ran(tmp_path_factory):
     cwd = os.getcwd()
     with pytest.MonkeyPatch.context() as mp, capture.open("w") as err:
         mp.setattr(runner, "export_board_paper", fake)
+        mp.setattr(runner, "export_docx_paper", fake.docx)
         with _redirect_fd(2, err), contextlib.redirect_stderr(err):
             [result] = runner.run_audits(ws, [MINIMAL], progress=False)
     return SimpleNamespace(
         workspace=ws,
         result=result,
         exports=fake.calls,
+        docx_exports=fake.docx_calls,
         stderr=capture.read_text(),
         cwd_kept=os.getcwd() == cwd,
     )
@@ -154,14 +170,17 @@ def test_run_executes_notebooks_with_parameters_and_exports_from_the_last(ran):
     assert result.ok, result.summary()
     paths = workspace.audit(MINIMAL)
     executed = [nbformat.read(p, as_version=4) for p in sorted(paths.notebooks.glob("*.ipynb"))]
-    assert [nb.metadata.papermill.input_path for nb in executed] == [
-        str(workspace.notebooks / "01_tables.ipynb"),
-        str(workspace.notebooks / "02_report.ipynb"),
-    ]
     injected = executed[0].metadata.papermill.parameters
-    assert injected["audit_id"] == MINIMAL and injected["root"] == str(workspace.root)
+    staging = Path(injected["output_dir"])
+    assert staging.parent == workspace.outputs  # the staging folder
+    # The notebooks ran from the run's snapshot of its inputs, inside the staging folder.
+    assert [nb.metadata.papermill.input_path for nb in executed] == [
+        str(staging / ".inputs" / "notebooks" / "01_tables.ipynb"),
+        str(staging / ".inputs" / "notebooks" / "02_report.ipynb"),
+    ]
+    assert injected["audit_id"] == MINIMAL and injected["root"] == str(staging / ".inputs")
     assert injected["publication"] is False and injected["final"] is False
-    assert Path(injected["output_dir"]).parent == workspace.outputs  # the staging folder
+    assert not (paths.outputs / ".inputs").exists()  # the snapshot is not published
     # Ran with the notebooks folder as working directory, wrote into what became outputs/<id>.
     assert (paths.tables / "two.csv").read_text() == f"{MINIMAL},False,False,notebooks\n"
     assert ran.cwd_kept  # not papermill's cwd=, which would chdir the whole process
@@ -172,6 +191,11 @@ def test_run_executes_notebooks_with_parameters_and_exports_from_the_last(ran):
     assert result.pdf == paths.paper("pdf", draft=True)
     assert result.html.is_file() and result.pdf.is_file()
     assert str(result.html) in result.summary() and " s: " in result.summary()
+    [docx] = ran.docx_exports  # from the staging folder the last notebook wrote into
+    assert docx["output_dir"] == Path(injected["output_dir"]) and docx["template"] is None
+    assert docx["docx"].name == paths.paper("docx", draft=True).name and docx["draft"] is True
+    assert result.docx == paths.paper("docx", draft=True) and result.docx.is_file()
+    assert str(result.docx) in result.summary()
     assert [p.name for p in workspace.outputs.iterdir()] == [MINIMAL]  # no staging left over
     assert ran.stderr == ""  # progress=False: no bar, and no kernel chatter either
 
@@ -192,6 +216,7 @@ def test_the_manifest_records_inputs_parameters_and_files(ran):
         "tables/two.csv",
         paths.paper("html", draft=True).name,
         paths.paper("pdf", draft=True).name,
+        paths.paper("docx", draft=True).name,
     }
     assert entry["files"]["tables/two.csv"] == runner._sha256(paths.tables / "two.csv")
 
@@ -285,6 +310,17 @@ def test_a_publication_run_keeps_the_internal_paper_and_questionnaires(ran_copy,
     # The settings changed after the internal paper was made, so it is now stale.
     assert (state.internal, state.publication) == ("stale (draft)", "current (draft)")
     assert state.paper == "stale (draft); publication current (draft)"
+
+
+def test_the_word_template_reaches_the_word_export(ran_copy, export, tmp_path):
+    (ran_copy.notebooks / "01_tables.ipynb").unlink()  # one kernel start is enough here
+    template = tmp_path / "council.docx"
+    [result] = runner.run_audits(
+        ran_copy, [MINIMAL], pdf=False, progress=False, docx_template=template
+    )
+    assert result.ok, result.summary()
+    [call] = export.docx_calls
+    assert call["template"] == template and call["docx"].name == result.docx.name
 
 
 def test_a_failed_run_leaves_the_previous_outputs_and_names_the_cell(workspace, export, capfd):

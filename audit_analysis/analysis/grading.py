@@ -41,6 +41,8 @@ NO_RETURN = ""
 
 
 def _unknown(values: Iterable[object], known: Iterable[str], what: str) -> None:
+    if isinstance(values, pd.Series):  # distinct values first: a column has few, and many rows
+        values = values.unique()
     unknown = sorted({str(v) for v in values} - {str(k) for k in known})
     if unknown:
         raise ValueError(f"Unexpected {what}: {', '.join(unknown)}.")

@@ -2,6 +2,8 @@
 
 A table or chart block is a view of one exhibit: its display frame (hidden counts already "c"),
 its caption and note, or its saved PNG and alt text. Nothing here counts or words a number.
+Once `record_paper` has been called in a kernel (notebook 04 does, through publish_details),
+`show` also records the blocks it shows in paper.json (record.py), which the Word paper reads.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 
 from audit_analysis.analysis.disclosure import MARKER
 from audit_analysis.analysis.exhibits.model import SHARE, Exhibit
+from audit_analysis.paper import record
 
 FIGURE_WIDTH_PX = round(6.3 * 96)
 """Every chart is 6.3 in wide (A4 text width); shown at 96 px per inch."""
@@ -100,11 +103,38 @@ def display_chart(chart: Chart) -> None:
     )
 
 
+def record_blocks(blocks: Iterable[Block]) -> list[record.Block]:
+    """The blocks as renderers that read files take them (record.py)."""
+    converted: list[record.Block] = []
+    for block in blocks:
+        if isinstance(block, Markdown):
+            converted.append(record.Text(block.text))
+        elif isinstance(block, Table):
+            frame, caption, note = block.frame, block.caption, block.note
+            converted.append(record.TableData(frame, caption, note, block.percent, block.name))
+        else:
+            converted.append(record.Picture(block.png, block.alt_text, block.name, block.title))
+    return converted
+
+
+_recording: record.PaperRecord | None = None
+"""The paper being recorded in this kernel: started by `record_paper`, added to by `show`."""
+
+
+def record_paper(output_dir: Path, details: dict) -> None:
+    """From now on, record every block shown in this kernel in `output_dir`/paper.json."""
+    global _recording
+    _recording = record.PaperRecord(output_dir, details)
+
+
 def show(blocks: Iterable[Block]) -> None:
-    """Display blocks in a notebook."""
+    """Display blocks in a notebook (and record them, once `record_paper` has been called)."""
     from IPython.display import HTML, display
     from IPython.display import Markdown as MarkdownOutput
 
+    blocks = list(blocks)
+    if _recording is not None:
+        _recording.add(record_blocks(blocks))
     for block in blocks:
         if isinstance(block, Markdown):
             display(MarkdownOutput(block.text))

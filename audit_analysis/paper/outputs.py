@@ -21,6 +21,7 @@ from audit_analysis.analysis.exhibits.files import (
     write_exhibits,
 )
 from audit_analysis.clean.processed import ProcessedAudit
+from audit_analysis.intake.raw_tables import COMMENTARY, PUBLICATION_COMMENTARY
 from audit_analysis.paper import figures
 from audit_analysis.paper.exhibit_figures import draw
 
@@ -28,8 +29,15 @@ TABLES, FIGURES = "tables", "figures"
 
 
 def provenance(audit: ProcessedAudit, publication: bool) -> dict:
-    """What the exhibits were built from: stale exhibits are rebuilt, never shown."""
-    inputs = json.dumps(audit.manifest.get("inputs", {}), sort_keys=True).encode("utf-8")
+    """What the exhibits were built from: stale exhibits are rebuilt, never shown.
+
+    The commentary is left out: it is words around the exhibits, so editing it reuses them."""
+    data = {
+        name: sha
+        for name, sha in audit.manifest.get("inputs", {}).items()
+        if name not in (COMMENTARY, PUBLICATION_COMMENTARY)
+    }
+    inputs = json.dumps(data, sort_keys=True).encode("utf-8")
     return {
         "audit_id": audit.audit_id,
         "code_version": __version__,

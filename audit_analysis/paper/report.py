@@ -26,7 +26,7 @@ from audit_analysis.intake.commentary import (
 )
 from audit_analysis.intake.config import MULTI_AGENCY, scaffold_placeholders
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
-from audit_analysis.paper.blocks import Block, Chart, Markdown, Table, show
+from audit_analysis.paper.blocks import Block, Chart, Markdown, Table, record_paper, show
 from audit_analysis.paper.outputs import FIGURES, current_outputs
 from audit_analysis.paths import Workspace
 from audit_analysis.vocabulary import OVERALL
@@ -185,7 +185,7 @@ class BoardPaper:
 
     def _chart(self, exhibit_id: str) -> list[Block]:
         exhibit = self.exhibits.get(exhibit_id)
-        return [Chart.of(exhibit, self.out / FIGURES)] if exhibit else []
+        return [Chart.of(exhibit, self.out / FIGURES)] if exhibit and exhibit.chart else []
 
     def _table(self, exhibit_id: str) -> list[Block]:
         exhibit = self.exhibits.get(exhibit_id)
@@ -323,6 +323,19 @@ class BoardPaper:
         return [Markdown("## Glossary"), self._commentary("glossary")]
 
     # -- working detail for the auditor (notebooks 02 and 03, not the paper) ------------
+    def analysis(self, *parts: str) -> list[Block]:
+        """The exhibits of some parts without the commentary around them, for the analysis
+        notebooks: they then need no rerun when only the commentary changes."""
+        blocks: list[Block] = []
+        for part in parts:
+            for exhibit in self.exhibits.values():
+                if exhibit.part != part and not exhibit.part.startswith(f"{part}:"):
+                    continue
+                blocks.append(Markdown(f"### {_md(exhibit.title)}"))
+                blocks += self._sentences(exhibit.id) + self._chart(exhibit.id)
+                blocks += self._table(exhibit.id)
+        return blocks
+
     def _detail(self, part: str) -> list[Block]:
         blocks: list[Block] = []
         for exhibit in self.exhibits.of_part(part):
@@ -382,10 +395,12 @@ def open_paper(
 
 
 def publish_details(paper: BoardPaper) -> None:
-    """Hand the title block to the exporter through the notebook's outputs (invisible in the paper)."""
+    """Hand the title block to the exporter through the notebook's outputs (invisible in the
+    paper), and start recording the blocks shown after it for the Word paper (paper.json)."""
     from IPython.display import display
 
     display({PAPER_MIME: paper.details()}, raw=True)
+    record_paper(paper.out, paper.details())
 
 
 def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import json
 import shutil
+import sys
 import threading
 import time
 import traceback
@@ -35,12 +37,25 @@ from pathlib import Path
 from tqdm import tqdm
 
 from audit_analysis import __version__
-from audit_analysis.clean.pipeline import clean
-from audit_analysis.clean.processed import MANIFEST as PROCESSED_MANIFEST
-from audit_analysis.clean.processed import is_stale
-from audit_analysis.intake.loading import file_hashes
-from audit_analysis.paths import AuditPaths, OutputLockedError, Workspace, building, write_atomic
+from audit_analysis.paths import (
+    AuditPaths,
+    OutputLockedError,
+    Workspace,
+    building,
+    is_build_leftover,
+    remove_stale_builds,
+    write_atomic,
+)
 from audit_analysis.problems import AuditDataError, render_text
+from audit_analysis.run import reuse
+from audit_analysis.run.reuse import PROCESSED_MANIFEST
+from audit_analysis.run.snapshot import (
+    SNAPSHOT,
+    Snapshot,
+    input_hashes,
+    role_digests,
+    take_snapshot,
+)
 
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 MANIFEST = "manifest.json"
@@ -62,11 +77,41 @@ _KERNEL_NAME = "python3"
 _EXPORT_LOCK = threading.Lock()
 
 
+SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+"""jsonschema imports this optional IRI checker if installed, and it builds a Lark grammar at
+import: ~2 s of the ~3 s `import nbformat` costs. No schema papermill, nbformat or nbconvert
+validates uses the IRI formats it checks (tests/test_runner_imports.py checks that)."""
+
+
+def skip_slow_optional_imports() -> None:
+    """Make the optional imports above fail fast (the documented `sys.modules[name] = None`),
+    unless something in this process already imported them."""
+    for name in SLOW_OPTIONAL_IMPORTS:
+        sys.modules.setdefault(name, None)
+
+
+def clean(paths: AuditPaths):
+    """Deferred import: pandas and pandera take a second or more that an up-to-date run skips."""
+    from audit_analysis.clean.pipeline import clean as clean_audit
+
+    return clean_audit(paths)
+
+
 def export_board_paper(notebook: Path, html: Path, pdf: Path | None, *, draft: bool) -> None:
     """Deferred import: nbconvert and WeasyPrint are slow to load and `list` never needs them."""
+    skip_slow_optional_imports()
     from audit_analysis.paper.export import export_board_paper as export
 
     export(notebook, html, pdf, draft=draft)
+
+
+def export_docx_paper(
+    output_dir: Path, docx: Path, *, draft: bool, template: Path | None = None
+) -> None:
+    """The Word paper, from the blocks notebook 04 recorded in `output_dir` (paper/record.py)."""
+    from audit_analysis.paper.docx import export_docx
+
+    export_docx(output_dir, docx, draft=draft, template=template)
 
 
 @dataclass(frozen=True)
@@ -78,14 +123,21 @@ class RunResult:
     seconds: float
     html: Path | None = None
     pdf: Path | None = None
+    docx: Path | None = None
     error: str = ""
     notebook: str | None = None
     cell: str | None = None
     kept: Path | None = None
+    up_to_date: bool = False
 
     def summary(self) -> str:
+        if self.up_to_date:
+            return (
+                f"{self.audit_id}: up to date (inputs unchanged since the last run; "
+                f"--force reruns): {self.html}"
+            )
         if self.ok:
-            papers = ", ".join(str(p) for p in (self.html, self.pdf) if p is not None)
+            papers = ", ".join(str(p) for p in (self.html, self.pdf, self.docx) if p is not None)
             return f"{self.audit_id}: board paper written in {self.seconds:.1f} s: {papers}"
         where = f" in {self.notebook}" if self.notebook else ""
         if self.cell:
@@ -132,6 +184,18 @@ class _Options:
     publication: bool
     final: bool
     pdf: bool
+    force: bool = False
+    docx_template: Path | None = None
+
+    @property
+    def version(self) -> tuple[bool, bool]:
+        """(publication, draft): which paper of the manifest this run makes."""
+        return self.publication, not self.final
+
+    @property
+    def parameters(self) -> dict:
+        """What, besides the inputs, makes one run's paper differ from another's."""
+        return {"publication": self.publication, "final": self.final, "pdf": self.pdf}
 
 
 class _Progress:
@@ -168,14 +232,20 @@ def run_audits(
     final: bool = False,
     pdf: bool = True,
     progress: bool = True,
+    force: bool = False,
+    docx_template: Path | None = None,
 ) -> list[RunResult]:
-    """Run each audit; one failing never stops the others. Results come in `audit_ids` order."""
+    """Run each audit; one failing never stops the others. Results come in `audit_ids` order.
+
+    An audit whose inputs, notebooks, code and options all match its last successful run is
+    not run again (its result says "up to date") unless `force`.
+    """
     unique = list(dict.fromkeys(audit_ids))
     notebooks = tuple(find_notebooks(workspace.notebooks))
     if not notebooks:
         error = f"no notebooks matching {NOTEBOOK_PATTERN} in {workspace.notebooks}"
         return [RunResult(a, ok=False, seconds=0.0, error=error) for a in audit_ids]
-    options = _Options(notebooks, publication, final, pdf)
+    options = _Options(notebooks, publication, final, pdf, force, docx_template)
     bar = _Progress(len(unique) * len(notebooks), progress)
     try:
         if jobs <= 1 or len(unique) == 1:
@@ -204,42 +274,65 @@ def _run_parallel(
 
 def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Progress) -> RunResult:
     started = time.monotonic()
-    paths = workspace.audit(audit_id)
+    audit = workspace.audit(audit_id)
+    paths = audit.for_version(options.publication)
     steps, done = len(options.notebooks), 0
 
     def failed(error: str, **where) -> RunResult:
         bar.advance(steps - done)
         return RunResult(audit_id, False, time.monotonic() - started, error=error, **where)
 
-    keep = _working_paths(paths, options.publication)
-    paths = paths.for_version(options.publication)
+    keep = _working_paths(audit, options.publication)
     try:
-        clean(paths)
-        if options.final or options.publication:
-            _check_paper(workspace, audit_id, options)
+        for folder in (workspace.outputs, audit.outputs, paths.outputs, workspace.processed):
+            remove_stale_builds(folder)
+        previous = read_manifest(paths.outputs).get("papers", {}).get(_mode(*options.version))
+        if not options.force and reuse.up_to_date(paths, previous, options):
+            bar.advance(steps)
+            html = paths.paper("html", options.publication, not options.final)
+            pdf = paths.paper("pdf", options.publication, not options.final)
+            seconds = time.monotonic() - started
+            return RunResult(
+                audit_id, True, seconds, html, pdf if options.pdf else None, up_to_date=True
+            )
         with building(paths.outputs) as staging:
+            snapshot = take_snapshot(workspace, audit_id, options.notebooks, staging / SNAPSHOT)
+            reused = reuse.prepare_processed(audit, snapshot, clean)
+            plan = reuse.plan(previous, snapshot, options.parameters, force=options.force)
+            if plan.exhibits:
+                reuse.carry_exhibits(paths.outputs, staging)
+            if options.final or options.publication:
+                _check_paper(snapshot.workspace, audit_id, options)
             staged = dataclasses.replace(paths, outputs=staging)
             parameters = {
                 "audit_id": audit_id,
-                "root": str(workspace.root),
+                "root": str(snapshot.workspace.root),
                 "output_dir": str(staging),
                 "publication": options.publication,
                 "final": options.final,
             }
-            for notebook in options.notebooks:
+            carried = []
+            for source, notebook in zip(options.notebooks, snapshot.notebooks, strict=True):
                 if bar.stopping.is_set():
                     raise _Failure("interrupted")
                 bar.start(f"{audit_id}/{notebook.name}")
-                _execute(notebook, staged.notebooks / notebook.name, parameters, keep)
+                output = staged.notebooks / notebook.name
+                if reuse.carry_notebook(plan, notebook, paths.outputs, output):
+                    carried.append(notebook.name)
+                else:
+                    _execute(notebook, output, parameters, keep, source.parent)
                 bar.advance()
                 done += 1
             bar.start(f"{audit_id}: exporting the board paper")
-            html, pdf = _export(staged, options, keep)
+            html, pdf, docx = _export(staged, options, keep)
             if options.publication:
                 _keep_working_notebooks(staged, keep)
+            reuse.publish_processed(snapshot, audit)
+            shutil.rmtree(staging / SNAPSHOT)
             produced = _hashes(staging)
             _carry_over(paths, staging, options.publication, not options.final)
-            _write_manifest(staged, paths, parameters, options, produced)
+            run = {"snapshot": snapshot, "reused_processed": reused, "carried": carried}
+            _write_manifest(staged, paths, parameters, options, produced, run)
     except AuditDataError as exc:
         report = render_text(audit_id, exc.problems).rstrip()
         return failed(f"the inputs have errors; nothing was run.\n{report}")
@@ -248,14 +341,32 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
     except OutputLockedError as exc:  # a PDF open in a viewer: the user's to close, no traceback
         return failed(str(exc))
     except Exception as exc:
+        unwritable = _unwritable(exc, paths)
+        if unwritable:
+            return failed(unwritable)
         kept = _keep_failed(keep, "traceback.txt", traceback.format_exc())
-        return failed(f"{type(exc).__name__}: {exc} (traceback at {kept})")
+        where = f" (traceback at {kept})" if kept else ""
+        return failed(f"{type(exc).__name__}: {exc}{where}")
     return RunResult(
         audit_id,
         True,
         time.monotonic() - started,
         html=paths.outputs / html.name,
         pdf=paths.outputs / pdf.name if pdf else None,
+        docx=paths.outputs / docx.name,
+    )
+
+
+def _unwritable(exc: Exception, paths: AuditPaths) -> str:
+    """A clear message for a folder the run may not write in (read-only, no permission)."""
+    if not isinstance(exc, OSError) or exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ""
+    folder = Path(exc.filename).parent if exc.filename else paths.outputs
+    if is_build_leftover(folder.name):
+        folder = folder.parent
+    return (
+        f"cannot write in {folder} ({exc.strerror or exc}); make it writable and run again. "
+        f"The previous outputs in {paths.outputs} are as they were."
     )
 
 
@@ -291,8 +402,10 @@ def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None
         raise _Failure(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths) -> None:
-    """Run one notebook with papermill; on failure keep the executed copy and raise _Failure."""
+def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths, cwd: Path) -> None:
+    """Run one notebook with papermill, in this process (a kernel per notebook, no fresh
+    interpreter); on failure keep the executed copy and raise _Failure."""
+    skip_slow_optional_imports()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -304,7 +417,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths) 
             parameters=parameters,
             progress_bar=False,
             log_output=False,
-            resources={"metadata": {"path": str(notebook.parent)}},
+            resources={"metadata": {"path": str(cwd)}},
             kernel_name=_KERNEL_NAME,
             extra_arguments=_KERNEL_ARGUMENTS,
         )
@@ -321,6 +434,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths) 
 def _cell_label(executed: Path, exc) -> str:
     """`cell 5 (In [4])`: the cell's place in the notebook as written (counting Markdown
     cells, not the cell papermill injects) and its prompt in the kept executed notebook."""
+    skip_slow_optional_imports()
     import nbformat
     from papermill.execute import ERROR_MARKER_TAG
 
@@ -333,28 +447,37 @@ def _cell_label(executed: Path, exc) -> str:
     return f"cell {exc.cell_index + 1 - sum(injected)}{prompt}"
 
 
-def _keep_failed(paths: AuditPaths, name: str, data: str | bytes) -> Path:
-    """Keep what shows a failure in outputs/<audit-id>/.failed/, replacing the last one's."""
-    with building(paths.outputs / FAILED) as staging:
-        (staging / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+def _keep_failed(paths: AuditPaths, name: str, data: str | bytes) -> Path | None:
+    """Keep what shows a failure in outputs/<audit-id>/.failed/, replacing the last one's;
+    None when it cannot be written (a read-only outputs folder): the failure still reports."""
+    try:
+        with building(paths.outputs / FAILED) as staging:
+            (staging / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError:
+        return None
     return paths.outputs / FAILED / name
 
 
-def _export(staged: AuditPaths, options: _Options, paths: AuditPaths) -> tuple[Path, Path | None]:
-    """The board paper, from the last notebook (the overview report)."""
+def _export(
+    staged: AuditPaths, options: _Options, paths: AuditPaths
+) -> tuple[Path, Path | None, Path]:
+    """The board paper, from the last notebook (the overview report), and the Word paper from
+    the blocks it recorded."""
     notebook = staged.notebooks / options.notebooks[-1].name
     draft = not options.final
     html = staged.paper("html", options.publication, draft)
     pdf = staged.paper("pdf", options.publication, draft) if options.pdf else None
+    docx = staged.paper("docx", options.publication, draft)
     try:
         with _EXPORT_LOCK:
             export_board_paper(notebook, html, pdf, draft=not options.final)
+        export_docx_paper(staged.outputs, docx, draft=draft, template=options.docx_template)
     except Exception as exc:
         kept = _keep_failed(paths, notebook.name, notebook.read_bytes())
         raise _Failure(
             f"exporting the board paper: {type(exc).__name__}: {exc}", notebook.name, kept=kept
         ) from exc
-    return html, pdf
+    return html, pdf, docx
 
 
 def _sha256(path: Path) -> str:
@@ -385,15 +508,24 @@ def _write_manifest(
     parameters: dict,
     options: _Options,
     produced: dict[str, str],
+    run: dict,
 ) -> None:
-    """Record what made this paper; keep the other paper's entry, minus files this run replaced."""
-    processed = json.loads((paths.processed / PROCESSED_MANIFEST).read_text(encoding="utf-8"))
+    """Record what made this paper; keep the other paper's entry, minus files this run replaced.
+
+    `inputs` are the hashes of the snapshot the run worked from (not of the raw folder now),
+    `roles` their digests by role, which the next run compares to decide what to redo.
+    """
+    snapshot: Snapshot = run["snapshot"]
     entry = {
         "paper": staged.paper("html", options.publication, not options.final).name,
         "run_date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "code_version": __version__,
-        "inputs": processed["inputs"],
-        "notebooks": {nb.name: _sha256(nb) for nb in options.notebooks},
+        "inputs": snapshot.inputs,
+        "notebooks": snapshot.notebook_hashes,
+        "roles": role_digests(snapshot.inputs, snapshot.notebook_hashes, options.parameters),
+        "run_options": options.parameters,
+        "reused_processed_tables": run["reused_processed"],
+        "reused_notebooks": run["carried"],
         "parameters": _recorded(parameters, options.publication),
         "files": produced,
     }
@@ -432,7 +564,7 @@ def _carry_over(paths: AuditPaths, staging: Path, publication: bool, draft: bool
         own_paper |= {paths.paper(suffix, True, True).name for suffix in PAPER_SUFFIXES}
     made = {*RUN_PRODUCTS, MANIFEST, FAILED, *own_paper}
     for item in paths.outputs.iterdir():
-        if item.name in made or (staging / item.name).exists():
+        if item.name in made or is_build_leftover(item.name) or (staging / item.name).exists():
             continue
         if item.is_dir():
             shutil.copytree(item, staging / item.name, symlinks=True)
@@ -448,7 +580,7 @@ def paper_state(
     entry = read_manifest(version.outputs).get("papers", {}).get(_mode(publication, draft))
     if entry is None or not version.paper("html", publication, draft).is_file():
         return MISSING
-    inputs = file_hashes(paths.raw) if inputs is None else inputs
+    inputs = input_hashes(paths.raw) if inputs is None else inputs
     same = entry.get("inputs") == inputs and entry.get("code_version") == __version__
     return CURRENT if same else STALE
 
@@ -465,6 +597,8 @@ def _best_state(paths: AuditPaths, publication: bool, inputs: dict) -> str:
 def processed_state(paths: AuditPaths) -> str:
     if not (paths.processed / PROCESSED_MANIFEST).is_file():
         return MISSING
+    from audit_analysis.clean.processed import is_stale
+
     return STALE if is_stale(paths) else CURRENT
 
 
@@ -473,7 +607,7 @@ def audit_states(workspace: Workspace) -> list[AuditState]:
     states = []
     for audit_id in workspace.audit_ids():
         paths = workspace.audit(audit_id)
-        inputs = file_hashes(paths.raw)
+        inputs = input_hashes(paths.raw)
         states.append(
             AuditState(
                 audit_id,

@@ -1,0 +1,106 @@
+"""The runner's process does not pay for jsonschema's optional IRI checker, and loses nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from audit_analysis.run.runner import SLOW_OPTIONAL_IMPORTS
+
+PROBE = """
+import json, sys
+from audit_analysis.run.runner import skip_slow_optional_imports
+skip_slow_optional_imports()
+import nbconvert, nbformat, papermill
+from nbformat.v4 import new_notebook
+nbformat.validate(new_notebook())
+try:
+    nbformat.validate({"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {"kernelspec": 3}})
+    rejected = False
+except nbformat.ValidationError:
+    rejected = True
+print(json.dumps({"imported": [n for n in sys.argv[1:] if sys.modules.get(n)], "rejected": rejected}))
+"""
+
+
+def test_nbformat_papermill_and_nbconvert_load_without_the_slow_import_and_still_validate():
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, *SLOW_OPTIONAL_IMPORTS],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout) == {"imported": [], "rejected": True}
+
+
+def test_no_schema_the_notebook_tools_validate_uses_the_formats_it_checks():
+    """If an upgrade makes nbformat, nbconvert or papermill check IRIs, skipping would weaken
+    their validation: this test notices, and the skip must then go."""
+    import nbconvert
+    import nbformat
+    import papermill
+
+    formats = set()
+    for package in (nbformat, nbconvert, papermill):
+        for schema in Path(package.__file__).parent.rglob("*.json"):
+            try:
+                text = json.loads(schema.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                continue
+            formats |= set(_formats(text))
+    assert not formats & {"iri", "iri-reference"}
+
+
+def _formats(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("format"), str):
+            yield node["format"]
+        for value in node.values():
+            yield from _formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _formats(value)
+
+
+def test_the_help_does_not_load_the_notebook_tools():
+    probe = (
+        "import sys\nfrom audit_analysis.cli import build_parser\n"
+        "build_parser().format_help()\n"
+        "print(sorted(m for m in ('nbformat', 'papermill', 'pandas', 'jsonschema') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_an_up_to_date_check_needs_no_pandas():
+    probe = "import sys\nimport audit_analysis.run.runner\nprint('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_light_spellings_agree_with_the_contract(tmp_path):
+    from conftest import REFERENCE_AUDIT
+
+    from audit_analysis.clean import processed
+    from audit_analysis.intake import loading, raw_tables
+    from audit_analysis.run import runner, snapshot
+
+    assert runner.PROCESSED_MANIFEST == processed.MANIFEST
+    assert (snapshot.COMMENTARY, snapshot.PUBLICATION_COMMENTARY, snapshot.THEMES) == (
+        raw_tables.COMMENTARY,
+        raw_tables.PUBLICATION_COMMENTARY,
+        raw_tables.THEMES,
+    )
+    folder = tmp_path / "audit"
+    import shutil
+
+    shutil.copytree(REFERENCE_AUDIT, folder)
+    (folder / "returns").mkdir()
+    (folder / "returns" / "GP.xlsx").write_bytes(b"x")
+    (folder / "~$GP.xlsx").write_bytes(b"lock")
+    (folder / ".hidden").write_bytes(b"h")
+    assert snapshot.input_hashes(folder) == loading.file_hashes(folder)
+    assert "returns/GP.xlsx" in snapshot.input_hashes(folder)
