@@ -281,3 +281,18 @@ def test_returns_grading_only_some_key_areas_get_one_error_naming_key_areas(tmp_
     config = folder / "audit.yaml"
     config.write_text(config.read_text() + "\n" + problem.message.split("add to audit.yaml:  ")[1])
     assert errors_in(clean_audit(read_raw_audit(folder)).problems) == []
+
+
+@pytest.mark.parametrize("marking", ["\u200b", "   ", "\u200b\u200d ", "OFFICIAL\u200b"])
+def test_an_invisible_or_blank_protective_marking_is_refused_where_it_is(marking):
+    from audit_analysis.intake.config import parse_config
+
+    text = (MINIMAL_AUDIT / "audit.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    text = "\n".join(line for line in lines if not line.startswith("protective_marking"))
+    config, problems = parse_config(text + f'\nprotective_marking: "{marking}"\n')
+    assert config is None
+    [problem] = [p for p in problems if p.column == "protective_marking"]
+    assert problem.file == "audit.yaml"
+    expected = "invisible characters" if "\u200b" in marking else "is blank"
+    assert expected in problem.message

@@ -84,3 +84,52 @@ def test_key_messages_and_the_board_s_decisions_are_optional_front_parts():
     assert "key_messages" not in missing_parts(commentary, [])
     other = parse_commentary("## Recommendations to the Board\nAgree.\n", CONFIG)
     assert other.sections == {"board_asks": "Agree."}
+
+
+# -- small numbers a publication must not print ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("A single child was known to Housing.", '"A single child"'),
+        ("Only one child had a plan.", '"Only one child"'),
+        ("Both girls were referred.", '"Both girls"'),
+        ("She was referred twice.", '"twice"'),
+        ("A couple of children moved.", '"A couple of"'),
+        ("A handful of families declined.", '"A handful of"'),
+        ("Two of the agencies did not reply.", '"Two of"'),
+        ("Cases III and IV were stepped down.", '"III"'),
+        ("Half of the children were under 5.", '"Half of"'),
+        ("¾ of referrals came from schools.", '"¾ of"'),
+        ("1/3 of the audits were late.", '"1/3 of"'),
+        ("20% of the children were disabled.", '"20%"'),
+        ("3 children were subject to a plan.", '"3 children"'),
+    ],
+)
+def test_small_numbers_in_words_idioms_numerals_and_fractions_are_caught(text, phrase):
+    from audit_analysis.intake.commentary import small_numbers
+
+    found = small_numbers(f"Context line.\n{text}", threshold=5, bases=[10])
+    assert found and found[0].startswith(f"{phrase} (line 2: {text[:20]}")
+
+
+def test_numbers_that_count_no_one_small_pass():
+    from audit_analysis.intake.commentary import small_numbers
+
+    text = (
+        "No one was missed. Police returned 48 audits on 12/03/2016 (ii) on behalf of the board; "
+        "50% of the 48 audits were Good. I think 2.5 days is typical. The 100% return rate held."
+    )
+    assert small_numbers(text, threshold=5, bases=[48]) == []
+
+
+def test_sections_with_small_numbers_name_each_phrase_with_its_line():
+    from audit_analysis.intake.commentary import sections_with_small_numbers
+
+    commentary = parse_commentary(
+        "## Introduction\nWe audited 12 cases.\nBoth boys were known.\n", CONFIG
+    )
+    assert sections_with_small_numbers(commentary, 5) == {
+        "introduction": ['"Both boys" (line 2: Both boys were known.)']
+    }

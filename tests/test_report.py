@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import MINIMAL_AUDIT
+from conftest import MINIMAL_AUDIT, SAMPLE_AUDIT, make_workspace
 
 from audit_analysis.analysis.exhibits.model import Exhibit, frame_like
 from audit_analysis.clean.pipeline import clean, validate
@@ -31,6 +31,15 @@ from audit_analysis.problems import AuditDataError
 @pytest.fixture
 def minimal_audit(minimal_workspace):
     paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    clean(paths)
+    return read_processed(paths)
+
+
+@pytest.fixture
+def sample_audit(tmp_path):
+    """Four children: the smallest test audit a publication version can be made of (the
+    minimal audit's three children in three age bands would each be worked out as 1)."""
+    paths = make_workspace(tmp_path / "sample", SAMPLE_AUDIT).audit(SAMPLE_AUDIT.name)
     clean(paths)
     return read_processed(paths)
 
@@ -106,11 +115,9 @@ def test_overall_part_states_each_count_once_and_frames_the_grades_as_self_asses
         assert "Self-assessed by each agency, not moderated." in chart.note
 
 
-def test_publication_version_leaves_out_evidence_case_detail_and_suppresses(
-    minimal_audit, tmp_path
-):
-    config = minimal_audit.config.model_copy(update={"disclosure_threshold": 5})
-    paper = _paper(dataclasses.replace(minimal_audit, config=config), tmp_path, publication=True)
+def test_publication_version_leaves_out_evidence_case_detail_and_suppresses(sample_audit, tmp_path):
+    config = sample_audit.config.model_copy(update={"disclosure_threshold": 5})
+    paper = _paper(dataclasses.replace(sample_audit, config=config), tmp_path, publication=True)
     assert paper.case_outlines() == [] and paper.coherence() == []
     assert "Evidence from the returns" not in _text(paper.agencies_part())
     table = next(
@@ -238,22 +245,24 @@ def test_a_publication_version_needs_a_disclosure_threshold(minimal_audit, tmp_p
         _paper(minimal_audit, tmp_path, publication=True)
 
 
-def test_publication_commentary_with_small_numbers_is_flagged_then_refused(minimal_audit, tmp_path):
+def test_publication_commentary_with_small_numbers_is_flagged_then_refused(sample_audit, tmp_path):
     audit = _with(
-        minimal_audit,
+        sample_audit,
         config={"disclosure_threshold": 5},
         commentary="## Introduction\n2 cases were graded Good; three were not.\n",
     )
     paper = _paper(audit, tmp_path, publication=True)
     assert "Disclosure check" in _text(paper.introduction())
     assert "Disclosure check" not in _text(_paper(audit, tmp_path).introduction())
-    with pytest.raises(MissingCommentaryError, match=r"Introduction \(2, three\)"):
+    with pytest.raises(
+        MissingCommentaryError, match=r'Introduction \("2 cases" \(line 1: 2 cases were graded'
+    ):
         paper.require_commentary()
 
 
-def test_publication_commentary_file_replaces_the_internal_one(minimal_audit, tmp_path):
+def test_publication_commentary_file_replaces_the_internal_one(sample_audit, tmp_path):
     audit = _with(
-        minimal_audit,
+        sample_audit,
         config={"disclosure_threshold": 5},
         commentary="## Introduction\n2 cases.\n",
         publication_commentary="## Introduction\nA small number of cases.\n",

@@ -74,14 +74,16 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
-def count_or_marker(n: int, threshold: int | None) -> str:
-    """The number, or 'c' when primary suppression hides it."""
-    return MARKER if disclosure.is_small(n, threshold) else f"{n:,}"
+def count_or_marker(n: int, threshold: int | None, hidden: bool | None = None) -> str:
+    """The number, or 'c' when primary suppression hides it — or, when `hidden` is given, as
+    the paper decided (a total the intruder check hides although it is not small)."""
+    hide = disclosure.is_small(n, threshold) if hidden is None else hidden
+    return MARKER if hide else f"{n:,}"
 
 
-def n_text(n: int, unit: str, threshold: int | None) -> str:
-    """'n = 20 audits', or 'n = c audits' when the number is small."""
-    return f"n = {count_or_marker(n, threshold)} {unit}".rstrip()
+def n_text(n: int, unit: str, threshold: int | None, hidden: bool | None = None) -> str:
+    """'n = 20 audits', or 'n = c audits' when the number is small (or `hidden`)."""
+    return f"n = {count_or_marker(n, threshold, hidden)} {unit}".rstrip()
 
 
 _SINGULARS = {"children": "child", "agencies": "agency", "people": "person"}
@@ -128,12 +130,17 @@ def describe_rows(
     threshold: int | None,
     *,
     totals: bool = False,
+    totals_hidden: Sequence[bool] | None = None,
 ) -> str:
     """'Label (n = 10): 8 Requires Improvement, 2 Inadequate; …' — zeros left out."""
     parts = []
-    for label, (_, row), (_, hid) in zip(labels, counts.iterrows(), hidden.iterrows(), strict=True):
+    rows = zip(labels, counts.iterrows(), hidden.iterrows(), strict=True)
+    for k, (label, (_, row), (_, hid)) in enumerate(rows):
         items = [f"{MARKER if hid[c] else int(v)} {c}" for c, v in row.items() if v > 0]
-        head = f"{label} ({n_text(int(row.sum()), '', threshold)})" if totals else label
+        total_hidden = None if totals_hidden is None else totals_hidden[k]
+        head = (
+            f"{label} ({n_text(int(row.sum()), '', threshold, total_hidden)})" if totals else label
+        )
         parts.append(f"{head}: {', '.join(items) if items else 'none'}")
     return "; ".join(parts) + "."
 

@@ -43,6 +43,7 @@ def describe_counts(
     notes: Sequence[str] = (),
     alt_notes: Sequence[str] = (),
     threshold: int | None = None,
+    n_hidden: bool | None = None,
 ) -> ChartText:
     """The words of a one-bar-per-category chart.
 
@@ -61,7 +62,7 @@ def describe_counts(
     hidden = tables.mask_like(hidden, s)
     given = [note for note in notes if note]
     shown_notes = [*given, *([suppression_note(threshold)] if hidden.any() else [])]
-    subtitle = n_text(n, unit, threshold)
+    subtitle = n_text(n, unit, threshold, n_hidden)  # n_hidden: the paper's decision, if given
     items = describe_series(
         s, hidden, noun or noun_of(unit), category_label.lower() if category_label else None
     )
@@ -140,10 +141,13 @@ def describe_referral_categories(
     *,
     title: str = REFERRAL_CATEGORIES_TITLE,
     threshold: int | None = None,
+    n_hidden: bool | None = None,
 ) -> ChartText:
     """``referrals.referral_categories()``: n = referrals."""
     s = tables.as_series(counts, "referrals")
-    return describe_counts(s, hidden, title=title, unit="referrals", threshold=threshold)
+    return describe_counts(
+        s, hidden, title=title, unit="referrals", threshold=threshold, n_hidden=n_hidden
+    )
 
 
 def describe_referral_outcomes(
@@ -152,10 +156,13 @@ def describe_referral_outcomes(
     *,
     title: str = REFERRAL_OUTCOMES_TITLE,
     threshold: int | None = None,
+    n_hidden: bool | None = None,
 ) -> ChartText:
     """``referrals.referral_outcomes()``: n = referrals."""
     s = tables.as_series(counts, "referrals")
-    return describe_counts(s, hidden, title=title, unit="referrals", threshold=threshold)
+    return describe_counts(
+        s, hidden, title=title, unit="referrals", threshold=threshold, n_hidden=n_hidden
+    )
 
 
 def describe_themes(

@@ -330,6 +330,9 @@ def audit_findings(
     return audit_paragraph(values, hidden, scale, without, len(agencies) - len(without))
 
 
+TOP_THEMES = 3
+"""How many themes the sample paragraph names as the most frequent."""
+
 Decide = Callable[[Mapping[Hashable, int], list[list[Hashable]]], set[Hashable]]
 """Given a paragraph's numbers and the groups whose sums it publishes, which numbers to hide.
 
@@ -442,7 +445,7 @@ def profile_findings(
     *,
     themes: Mapping[str, Sequence[str]] | None = None,
     threshold: int | None = None,
-    top_themes: int = 3,
+    top_themes: int = TOP_THEMES,
     decide: Decide | None = None,
 ) -> str:
     """The sample in words: ages, gender, disability and the most frequent themes.
@@ -460,7 +463,7 @@ def profile_findings(
     genders = gender_counts(cases)["children"]
     disability = disability_counts(cases)["children"]
     ranked = theme_counts(cases, themes)["cases"]
-    frequent, tied = _frequent_themes(ranked, top_themes)
+    frequent, tied = frequent_themes(ranked, top_themes)
     named = [*frequent, *tied]
     values: dict[Hashable, int] = {
         **{("age", k): int(n) for k, n in ages.items()},
@@ -511,7 +514,7 @@ def profile_findings(
     return " ".join(sentences)
 
 
-def _frequent_themes(ranked: pd.Series, top: int) -> tuple[list[str], list[str]]:
+def frequent_themes(ranked: pd.Series, top: int) -> tuple[list[str], list[str]]:
     """The themes to name as most frequent, and a group tied with one another after them.
 
     Up to ``top`` themes with cases ("Other" aside), most first; but a tie is never cut in

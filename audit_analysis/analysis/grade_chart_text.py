@@ -7,7 +7,7 @@ prints: nothing here draws, and nothing in the renderer counts or words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -28,16 +28,22 @@ from audit_analysis.analysis.chart_text import (
     plural,
     suppression_note,
 )
+from audit_analysis.analysis.grading import ALL_AGENCIES
 from audit_analysis.vocabulary import OFSTED, GradeScale, KeyArea
 
 OVERALL_GRADES_TITLE = "Overall grade given by each agency"
 AREA_GRADES_TITLE = "Grades for each key area of practice"
 
 
-def _row_tails(counts: pd.DataFrame, threshold: int | None) -> tuple[str, ...]:
-    # Row totals are published (the findings state each agency's number of audits, and the
-    # masks treat them as published), shown as c when small.
-    return tuple(f"n = {count_or_marker(int(t), threshold)}" for t in counts.sum(axis=1))
+def _row_tails(
+    counts: pd.DataFrame, threshold: int | None, hidden: Sequence[bool] | None = None
+) -> tuple[str, ...]:
+    # Row totals are published (the findings state each agency's number of audits), shown as
+    # c when small, or as the paper decided (`hidden`, one per row).
+    return tuple(
+        f"n = {count_or_marker(int(t), threshold, None if hidden is None else hidden[k])}"
+        for k, t in enumerate(counts.sum(axis=1))
+    )
 
 
 def _grade_notes(hidden: pd.DataFrame, threshold: int | None) -> tuple[str, ...]:
@@ -51,13 +57,15 @@ def describe_overall_grades(
     *,
     title: str = OVERALL_GRADES_TITLE,
     threshold: int | None = None,
+    totals_hidden: Mapping[str, bool] | None = None,
 ) -> ChartText:
     """The words of the overall-grades chart (stacked bars, one per agency).
 
     ``table``: ``grading.overall_grade_distribution()`` (a totals row and status columns are
     left out); ``hidden``: shaped like it or like its grade columns, e.g.
     ``chart_tables.overall_grades_mask``. n = audits (returns with an overall grading);
-    ``threshold`` says which totals print as 'c' and words the caption.
+    ``threshold`` says which totals print as 'c' and words the caption; ``totals_hidden``
+    (each agency's total, and n under "All agencies") overrides it with the paper's decision.
     """
     if tables.is_empty(table):
         return no_data_text(title)
@@ -68,19 +76,21 @@ def describe_overall_grades(
     n = int(counts.to_numpy().sum())
     n_agencies = plural(len(counts), "agency", "agencies")
     labels = tuple(str(i) for i in counts.index)
+    n_hidden = None if totals_hidden is None else totals_hidden.get(ALL_AGENCIES)
+    rows_hidden = None if totals_hidden is None else [totals_hidden[r] for r in labels]
     alt = (
         f"Stacked bar chart of the overall grade given by each agency, {n_agencies}, "
-        f"{n_text(n, 'audits', threshold)}, on the {scale.label} "
+        f"{n_text(n, 'audits', threshold, n_hidden)}, on the {scale.label} "
         f"({', '.join(scale.all_grades)}). "
-        + describe_rows(counts, hidden, labels, threshold, totals=True)
+        + describe_rows(counts, hidden, labels, threshold, totals=True, totals_hidden=rows_hidden)
         + hidden_alt_note(hidden, threshold)
     )
     return ChartText(
         title=title,
-        subtitle=f"{n_text(n, 'audits', threshold)} from {n_agencies} · {scale.label}",
+        subtitle=f"{n_text(n, 'audits', threshold, n_hidden)} from {n_agencies} · {scale.label}",
         alt_text=one_line(alt),
         notes=_grade_notes(hidden, threshold),
-        row_tails=_row_tails(counts, threshold),
+        row_tails=_row_tails(counts, threshold, rows_hidden),
         row_labels=labels,
     )
 
@@ -93,6 +103,7 @@ def describe_area_grades(
     areas: Sequence[KeyArea] | None = None,
     title: str = AREA_GRADES_TITLE,
     threshold: int | None = None,
+    total_hidden: bool | None = None,
 ) -> ChartText:
     """The words of the key-area chart (stacked bars, one per area, all agencies together).
 
@@ -109,14 +120,15 @@ def describe_area_grades(
     per_area = counts.sum(axis=1)
     lo, hi = int(per_area.min()), int(per_area.max())
     n_areas = areas_phrase(labels)
+    rows_hidden = None if total_hidden is None else [total_hidden] * len(counts)
     if lo == hi:
-        n_line = f"{n_text(hi, 'audits', threshold)}, each covering {n_areas}"
+        n_line = f"{n_text(hi, 'audits', threshold, total_hidden)}, each covering {n_areas}"
     else:
         lo_text, hi_text = count_or_marker(lo, threshold), count_or_marker(hi, threshold)
         n_line = f"n = {lo_text} to {hi_text} audits per row, in {n_areas}"
     alt = (
         f"Stacked bar chart of grades by key area, {n_line}, on the {scale.label}. "
-        + describe_rows(counts, hidden, labels, threshold, totals=True)
+        + describe_rows(counts, hidden, labels, threshold, totals=True, totals_hidden=rows_hidden)
         + hidden_alt_note(hidden, threshold)
     )
     return ChartText(
@@ -124,7 +136,7 @@ def describe_area_grades(
         subtitle=f"{n_line} · {scale.label}",
         alt_text=one_line(alt),
         notes=_grade_notes(hidden, threshold),
-        row_tails=_row_tails(counts, threshold),
+        row_tails=_row_tails(counts, threshold, rows_hidden),
         row_labels=labels,
     )
 
@@ -145,6 +157,7 @@ def describe_share_heatmap(
     n_audits: int | None = None,
     small_base: int = tables.SMALL_BASE,
     threshold: int | None = None,
+    graded_hidden: bool | None = None,
 ) -> ChartText:
     """The words of the share heatmap: subtitle, notes, alt text and each cell's label.
 
@@ -175,7 +188,7 @@ def describe_share_heatmap(
         source = f"from {n_agencies}"
     if graded is not None:
         n_graded = int(graded.to_numpy().sum())
-        subtitle = f"{n_text(n_graded, 'grades', threshold)} {where}, {source}"
+        subtitle = f"{n_text(n_graded, 'grades', threshold, graded_hidden)} {where}, {source}"
     else:
         cells = int(share.notna().to_numpy().sum())
         subtitle = f"n = {cells} agency and area cells with grades {where}, {source}"

@@ -59,6 +59,7 @@ def describe_returns(
     title: str = RETURNS_TITLE,
     threshold: int | None = None,
     publication: bool | None = None,
+    totals_hidden: tuple[bool, bool] | None = None,
 ) -> ChartText:
     """The words of the returns chart: audits due from each agency, by what came back.
 
@@ -78,9 +79,10 @@ def describe_returns(
     received = counts["submitted"] + counts["incomplete"]
     due = received + counts["not_submitted"]
     n_agencies = plural(len(counts), "agency", "agencies")
+    received_hidden, due_hidden = totals_hidden or (None, None)  # the paper's decision
     subtitle = (
-        f"{n_text(int(received.sum()), 'audits received', threshold)} of "
-        f"{count_or_marker(int(due.sum()), threshold)} due from {n_agencies}"
+        f"{n_text(int(received.sum()), 'audits received', threshold, received_hidden)} of "
+        f"{count_or_marker(int(due.sum()), threshold, due_hidden)} due from {n_agencies}"
     )
     notes = [
         "An audit is due for each case the agency was involved with in the audit period; "

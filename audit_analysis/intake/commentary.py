@@ -58,7 +58,6 @@ _PART_SPELLINGS = {
     "referral_history": ("referral history", "referrals", "appendix 1 referral history"),
     "glossary": ("glossary", "abbreviations"),
 }
-_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 PLACEHOLDER_MARK = "Commentary to be added"
 """Begins every placeholder: a paper that shows one is a draft, however it is exported."""
 PLACEHOLDER = f"*{PLACEHOLDER_MARK}: write a `## {{heading}}` section in commentary.md.*"
@@ -267,24 +266,105 @@ def accepted_headings(agencies: Iterable[str]) -> str:
     return ", ".join([*(h for _, h in GENERAL_PARTS + OPTIONAL_PARTS), *agencies])
 
 
-def small_numbers(text: str, threshold: int) -> list[str]:
-    """Numbers from 1 to the threshold in a text, as digits or words: what a publication must not print."""
-    words = _NUMBER_WORDS[:threshold]
-    pattern = r"(?<![\w.,])(?:[1-9]\d*)(?![\w.,]\d)|\b(?:" + "|".join(words) + r")\b"
+_NUMBER_WORDS = (
+    *("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen"),
+    *("sixteen", "seventeen", "eighteen", "nineteen", "twenty"),
+)
+_IDIOMS: tuple[tuple[str, int], ...] = (
+    (r"a single|single|sole|lone|the only|only one|a lone", 1),
+    (r"both|twice|a couple|couple of|a pair|pair of|twins|either of the", 2),
+    (r"thrice|triplets", 3),
+    (r"a handful|handful of", 2),
+)
+"""Idioms that say how many without a digit (the number is the smallest it implies)."""
+_FRACTIONS = (
+    r"\b(?:half|halves|a third|one third|two thirds|a quarter|one quarter|three quarters|"
+    r"a fifth|one fifth)\b|(?<![\d/])\d+\s*/\s*\d+(?![\d/])|"
+    r"\b\d+\s+(?:in|out of)\s+(?:every\s+)?\d+\b|[\u00bc-\u00be\u2150-\u215e]"
+)
+_ROMAN = r"(?<![\w(])(?=[IVX]{2,}\b)X{0,2}(?:IX|IV|V?I{0,3})\b(?!\))"
+_PERCENT = r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent|percent)"
+_NOT_A_COUNT = r"no one|one another|any one|every one|someone|one-off|one of a kind"
+
+
+def _roman_value(token: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for this, after in zip(token, [*token[1:], ""], strict=True):
+        total += -values[this] if after and values[after] > values[this] else values[this]
+    return total
+
+
+def small_numbers(text: str, threshold: int, bases: Iterable[int] = ()) -> list[str]:
+    """Where a text says a number from 1 to the threshold — digits, words, idioms ("a single",
+    "both", "twice", "a handful"), roman numerals, fractions, or a percentage that is a small
+    count of one of `bases` (the paper's totals; with none given, every percentage but 0 and
+    100) — each as '"phrase" (line N: the line)', the line counted within the text."""
+    bases = [b for b in bases if b > 0]
     found = []
-    for match in re.finditer(pattern, text, flags=re.IGNORECASE):
-        token = match.group(0)
-        value = int(token) if token.isdigit() else _NUMBER_WORDS.index(token.lower()) + 1
-        if 1 <= value <= threshold:
-            found.append(token)
+    for number, line in enumerate(text.splitlines(), start=1):
+        for phrase in _small_phrases(line, threshold, bases):
+            shown = line.strip() if len(line.strip()) <= 90 else line.strip()[:87] + "…"
+            found.append(f'"{phrase}" (line {number}: {shown})')
     return found
 
 
-def sections_with_small_numbers(commentary: Commentary, threshold: int) -> dict[str, list[str]]:
-    """Sections of the commentary that would disclose small numbers in a publication version."""
+def _small_phrases(line: str, threshold: int, bases: list[int]) -> list[str]:
+    spans: list[tuple[int, str]] = []
+    cleared = re.sub(_NOT_A_COUNT, lambda m: " " * len(m.group(0)), line, flags=re.I)
+    words = "|".join(_NUMBER_WORDS[:threshold])
+    digits_or_words = r"(?<![\w.,/%])(?:[1-9]\d*)(?![\w/%]|[.,]\d|\s*(?:%|per\s*cent))|\b(?:" + (
+        words + r")\b"
+    )
+    for match in re.finditer(digits_or_words, cleared, flags=re.IGNORECASE):
+        token = match.group(0)
+        value = int(token) if token.isdigit() else _NUMBER_WORDS.index(token.lower()) + 1
+        if 1 <= value <= threshold:
+            spans.append((match.start(), _with_next_word(cleared, match)))
+    for pattern, value in _IDIOMS:
+        if value <= threshold:
+            for match in re.finditer(rf"\b(?:{pattern})\b", cleared, flags=re.IGNORECASE):
+                spans.append((match.start(), _with_next_word(cleared, match)))
+    for match in re.finditer(_FRACTIONS, cleared, flags=re.IGNORECASE):
+        if match.group(0)[0].isdigit() or not re.match(
+            r"\w", cleared[match.end() : match.end() + 1]
+        ):
+            spans.append((match.start(), _with_next_word(cleared, match)))
+    for match in re.finditer(_ROMAN, cleared):
+        if match.group(0) and 1 <= _roman_value(match.group(0)) <= threshold:
+            spans.append((match.start(), match.group(0)))
+    for match in re.finditer(_PERCENT, cleared, flags=re.IGNORECASE):
+        if _small_share(float(match.group(1)), threshold, bases):
+            spans.append((match.start(), match.group(0)))
+    return [phrase for _, phrase in sorted(spans)]
+
+
+def _with_next_word(line: str, match: re.Match) -> str:
+    """The phrase and the word after it ("one child"), so the auditor sees what it counts."""
+    after = re.match(r"\s+([A-Za-z][\w'-]*)", line[match.end() :])
+    return match.group(0) + (f" {after.group(1)}" if after else "")
+
+
+def _small_share(percent: float, threshold: int, bases: list[int]) -> bool:
+    """A percentage of a total whose count (or whose complement) is from 1 to the threshold."""
+    if not 0 < percent < 100:
+        return False
+    if not bases:
+        return True
+    counts = [(round(percent * base / 100), base) for base in bases]
+    return any(1 <= n <= threshold or 1 <= base - n <= threshold for n, base in counts)
+
+
+def sections_with_small_numbers(
+    commentary: Commentary, threshold: int, bases: Iterable[int] = ()
+) -> dict[str, list[str]]:
+    """Sections of the commentary that would disclose small numbers in a publication version:
+    each with its phrases and the lines they are on (see small_numbers)."""
+    bases = list(bases)
     flagged = {}
     for key, body in commentary.sections.items():
-        numbers = small_numbers(body, threshold)
+        numbers = small_numbers(body, threshold, bases)
         if numbers:
             flagged[key] = numbers
     return flagged

@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any, get_args
@@ -53,6 +54,31 @@ ILLUSTRATIVE_INPUTS: dict[str, str] = {
 """What `illustrative:` in audit.yaml may name: inputs reconstructed rather than recorded."""
 MAX_AGENCY_NAME = 80
 """Agency names name files (questionnaires, tables); longer ones belong in `description`."""
+
+
+def visible_marking(value: str) -> str:
+    """The marking as printed; refused when a reader would not see it (blank, or made of
+    zero-width or other invisible characters), since the paper then carries no marking."""
+    invisible = sorted({f"U+{ord(ch):04X}" for ch in value if _unseen(ch)})
+    if invisible:
+        raise ValueError(
+            f"the protective marking holds invisible characters ({', '.join(invisible)}); "
+            "type it in plain letters, e.g. OFFICIAL-SENSITIVE"
+        )
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("the protective marking is blank; every paper must carry one")
+    if not any(unicodedata.category(ch).startswith("L") for ch in value):
+        raise ValueError(
+            "the protective marking has no visible letters; every paper must carry one, "
+            "e.g. OFFICIAL-SENSITIVE"
+        )
+    return value
+
+
+def _unseen(ch: str) -> bool:
+    """Prints nothing and is not white space: zero-width, control, private-use or unassigned."""
+    return not ch.isspace() and unicodedata.category(ch) in {"Cf", "Cc", "Co", "Cn"}
 
 
 class _Model(BaseModel):
@@ -235,10 +261,8 @@ class AuditConfig(_Model):
 
     @field_validator("protective_marking")
     @classmethod
-    def _marking_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the protective marking is blank; every paper must carry one")
-        return value.strip()
+    def _marking_visible(cls, value: str) -> str:
+        return visible_marking(value)
 
     @field_validator("grade_scale")
     @classmethod

@@ -84,7 +84,8 @@ def paper_commentary(
     if threshold is not None and audit.publication_commentary is not None:
         text = audit.publication_commentary
     commentary = parse_commentary(text, audit.config)
-    disclosive = sections_with_small_numbers(commentary, threshold) if threshold else {}
+    bases = [len(audit.cases), len(audit.returns)]  # what a percentage in the text is likely of
+    disclosive = sections_with_small_numbers(commentary, threshold, bases) if threshold else {}
     return commentary, disclosive
 
 

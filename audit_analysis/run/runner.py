@@ -61,6 +61,9 @@ NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 MANIFEST = "manifest.json"
 FAILED = ".failed"
 RUN_PRODUCTS = ("figures", "tables", "notebooks")
+PUBLICATION_WORK = "publication-work"
+PAPER_SUFFIXES = ("html", "pdf", "docx")
+"""Under outputs/<audit-id>/: a publication run's executed notebooks and failures (internal)."""
 """Folders a run writes; every other file of the old outputs folder is carried over."""
 INJECTED_TAG = "injected-parameters"
 CURRENT, STALE, MISSING = "current", "stale", "missing"
@@ -279,6 +282,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         bar.advance(steps - done)
         return RunResult(audit_id, False, time.monotonic() - started, error=error, **where)
 
+    keep = _working_paths(audit, options.publication)
     try:
         for folder in (workspace.outputs, audit.outputs, paths.outputs, workspace.processed):
             remove_stale_builds(folder)
@@ -316,11 +320,13 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 if reuse.carry_notebook(plan, notebook, paths.outputs, output):
                     carried.append(notebook.name)
                 else:
-                    _execute(notebook, output, parameters, paths, source.parent)
+                    _execute(notebook, output, parameters, keep, source.parent)
                 bar.advance()
                 done += 1
             bar.start(f"{audit_id}: exporting the board paper")
-            html, pdf, docx = _export(staged, options, paths)
+            html, pdf, docx = _export(staged, options, keep)
+            if options.publication:
+                _keep_working_notebooks(staged, keep)
             reuse.publish_processed(snapshot, audit)
             shutil.rmtree(staging / SNAPSHOT)
             produced = _hashes(staging)
@@ -338,7 +344,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         unwritable = _unwritable(exc, paths)
         if unwritable:
             return failed(unwritable)
-        kept = _keep_failed(paths, "traceback.txt", traceback.format_exc())
+        kept = _keep_failed(keep, "traceback.txt", traceback.format_exc())
         where = f" (traceback at {kept})" if kept else ""
         return failed(f"{type(exc).__name__}: {exc}{where}")
     return RunResult(
@@ -362,6 +368,24 @@ def _unwritable(exc: Exception, paths: AuditPaths) -> str:
         f"cannot write in {folder} ({exc.strerror or exc}); make it writable and run again. "
         f"The previous outputs in {paths.outputs} are as they were."
     )
+
+
+def _working_paths(paths: AuditPaths, publication: bool) -> AuditPaths:
+    """Where a run keeps what is not published: its executed notebooks (the full, unsuppressed
+    tables) and a failure's evidence. For the publication version that is outside its folder,
+    in the internal outputs, so the publication folder holds only what is published."""
+    if not publication:
+        return paths
+    return dataclasses.replace(paths, outputs=paths.outputs / PUBLICATION_WORK)
+
+
+def _keep_working_notebooks(staged: AuditPaths, keep: AuditPaths) -> None:
+    """Move a publication run's executed notebooks out of the folder that will be published."""
+    with building(keep.outputs / "notebooks") as folder:
+        for notebook in sorted(staged.notebooks.glob("*.ipynb")):
+            shutil.copy2(notebook, folder / notebook.name)
+    shutil.rmtree(staged.notebooks)
+    shutil.rmtree(keep.outputs / FAILED, ignore_errors=True)
 
 
 def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None:
@@ -506,7 +530,7 @@ def _write_manifest(
         "run_options": options.parameters,
         "reused_processed_tables": run["reused_processed"],
         "reused_notebooks": run["carried"],
-        "parameters": parameters,
+        "parameters": _recorded(parameters, options.publication),
         "files": produced,
     }
     this = _mode(options.publication, not options.final)
@@ -524,6 +548,14 @@ def _write_manifest(
     write_atomic(staged.outputs / MANIFEST, json.dumps(manifest, indent=2) + "\n")
 
 
+def _recorded(parameters: dict, publication: bool) -> dict:
+    """The run's parameters as the manifest records them: a publication's manifest is
+    published, so it names no folder of this machine."""
+    if not publication:
+        return parameters
+    return {k: v for k, v in parameters.items() if k not in ("root", "output_dir")}
+
+
 def _carry_over(paths: AuditPaths, staging: Path, publication: bool, draft: bool) -> None:
     """Copy in what this run does not make: questionnaires, the other mode's paper, …
 
@@ -531,7 +563,9 @@ def _carry_over(paths: AuditPaths, staging: Path, publication: bool, draft: bool
     """
     if not paths.outputs.is_dir():
         return
-    own_paper = (paths.paper(suffix, publication, draft).name for suffix in ("html", "pdf", "docx"))
+    own_paper = {paths.paper(suffix, publication, draft).name for suffix in PAPER_SUFFIXES}
+    if publication and not draft:  # a final publication replaces its draft
+        own_paper |= {paths.paper(suffix, True, True).name for suffix in PAPER_SUFFIXES}
     made = {*RUN_PRODUCTS, MANIFEST, FAILED, *own_paper}
     for item in paths.outputs.iterdir():
         if item.name in made or is_build_leftover(item.name) or (staging / item.name).exists():

@@ -7,6 +7,7 @@ from audit_analysis.analysis.exhibits import (
     follow_up,
     grading,
     headlines,
+    intruder,
     moderation,
     sample,
 )
@@ -47,13 +48,39 @@ def build_exhibits(audit: ProcessedAudit, *, publication: bool = False) -> Exhib
     ctx = Context(audit, publication=publication)
     builders = PUBLISHED if publication else (*PUBLISHED, *INTERNAL_ONLY)
     finishers = [build(ctx) for build in builders]
-    hidden = ctx.ledger.hidden(ctx.threshold)
-    exhibits = Exhibits(
-        [exhibit for finish in finishers for exhibit in finish(hidden)],
-        publication=publication,
-        threshold=ctx.threshold,
-    )
+
+    def finished(hidden: set[str]) -> Exhibits:
+        return Exhibits(
+            [exhibit for finish in finishers for exhibit in finish(hidden)],
+            publication=publication,
+            threshold=ctx.threshold,
+        )
+
+    try:
+        hidden = ctx.ledger.hidden(ctx.threshold)
+    except intruder.DisclosureRefused as refused:
+        where = exhibits_of(finished(refused.hidden))
+        message = intruder.refusal(
+            refused.exposures, ctx.ledger.values, refused.hidden, ctx.threshold, where
+        )
+        raise intruder.DisclosureRefused(
+            f"{ctx.config.id}: {message}", refused.exposures, refused.hidden
+        ) from None
+    exhibits = finished(hidden)
     clashes = exhibits.inconsistently_hidden()
     if clashes:
         raise AssertionError(f"quantities hidden in one exhibit and shown in another: {clashes}")
+    if ctx.threshold is not None:
+        left = ctx.ledger.exposures(hidden, ctx.threshold)
+        if left:  # protect() guarantees none: a failure here is a bug, never shipped
+            raise AssertionError(intruder.refusal(left, ctx.ledger.values, hidden, ctx.threshold))
     return with_words(exhibits)
+
+
+def exhibits_of(exhibits: Exhibits) -> dict[str, str]:
+    """Each quantity key and the exhibits that print it, for naming them in a refusal."""
+    found: dict[str, list[str]] = {}
+    for exhibit in exhibits.values():
+        for key in exhibit.shown_quantities():
+            found.setdefault(key, []).append(exhibit.id)
+    return {key: ", ".join(ids) for key, ids in found.items()}

@@ -17,6 +17,7 @@ from audit_analysis.analysis.chart_text import ChartText
 from audit_analysis.analysis.count_chart_text import (
     describe_agencies_per_case,
     describe_case_profile,
+    describe_counts,
     describe_referral_categories,
     describe_referral_distribution,
     describe_referral_outcomes,
@@ -110,12 +111,23 @@ def describe(exhibit: Exhibit, threshold: int | None, publication: bool) -> Char
     kind, title = exhibit.chart.kind, exhibit.title
     table, hidden = inputs.table, inputs.hidden
     if kind == "returns":
+        totals = exhibit.chart.options.get("totals_hidden")
         return describe_returns(
-            table, hidden, title=title, threshold=threshold, publication=publication
+            table,
+            hidden,
+            title=title,
+            threshold=threshold,
+            publication=publication,
+            totals_hidden=tuple(totals) if totals else None,
         )
     if kind == "overall-grades":
         return describe_overall_grades(
-            table, hidden, scale_of(exhibit), title=title, threshold=threshold
+            table,
+            hidden,
+            scale_of(exhibit),
+            title=title,
+            threshold=threshold,
+            totals_hidden=exhibit.chart.options.get("totals_hidden"),
         )
     if kind == "area-grades":
         return describe_area_grades(
@@ -125,6 +137,7 @@ def describe(exhibit: Exhibit, threshold: int | None, publication: bool) -> Char
             areas=areas_of(exhibit),
             title=title,
             threshold=threshold,
+            total_hidden=exhibit.chart.options.get("total_hidden"),
         )
     if kind == "share-heatmap":
         return describe_share_heatmap(
@@ -137,6 +150,7 @@ def describe(exhibit: Exhibit, threshold: int | None, publication: bool) -> Char
             title=title,
             n_audits=exhibit.n,
             threshold=threshold,
+            graded_hidden=exhibit.chart.options.get("graded_hidden"),
         )
     if kind == "case-grid":
         return describe_case_grid(table, scale_of(exhibit), title=title, publication=publication)
@@ -151,14 +165,27 @@ def describe(exhibit: Exhibit, threshold: int | None, publication: bool) -> Char
     if kind == "themes":
         n_cases = exhibit.chart.options["n_cases"]
         return describe_themes(table, hidden, n_cases=n_cases, title=title, threshold=threshold)
-    describe_counts = {
+    if kind == "referral-distribution":
+        return describe_counts(
+            table,
+            hidden,
+            title=title,
+            unit="children",
+            noun=("child", "children"),
+            category_label="Referrals",
+            threshold=threshold,
+        )
+    describe_counts_of = {
         "referrals-per-case": describe_referrals_per_case,
         "referral-distribution": describe_referral_distribution,
         "agencies-per-case": describe_agencies_per_case,
         "referral-categories": describe_referral_categories,
         "referral-outcomes": describe_referral_outcomes,
     }[kind]
-    return describe_counts(table, hidden, title=title, threshold=threshold)
+    if kind == "referrals-per-case":
+        return describe_counts_of(table, hidden, title=title, threshold=threshold)
+    n_hidden = exhibit.chart.options.get("n_hidden")
+    return describe_counts_of(table, hidden, title=title, threshold=threshold, n_hidden=n_hidden)
 
 
 def with_small_base(exhibit: Exhibit) -> Exhibit:

@@ -19,6 +19,7 @@ from audit_analysis.vocabulary import OUTSIDE_PERIOD, OVERALL, STATUS_LABELS, sl
 OVERALL_AREA = OVERALL.key
 NONE_GRADED = "none graded"
 RECEIVED = "received"  # submitted or incomplete: a return that is an audit
+DUE = "due"  # received or not submitted: every return but "no involvement"
 
 
 def _agency(row: object) -> str | None:
@@ -41,8 +42,15 @@ def _status_key(agency: str | None, status: str) -> str:
     return quantity("returns", agency=agency, status=status)
 
 
+def due_key(agency: str | None = None) -> str:
+    """Audits due: returns less those where the agency had no involvement (the returns chart)."""
+    return quantity("returns", agency=agency, status=DUE)
+
+
 def _record_return_totals(ctx: Context, table: pd.DataFrame) -> None:
-    """Each agency's returns and audits (received), and the sums that tie them to statuses."""
+    """Each agency's returns, audits due and received, and the sums tying them to statuses.
+
+    The returns chart prints the audits received of those due, all agencies together."""
     ledger = ctx.ledger
     used = grading.statuses_used(ctx.audit.returns)
     not_audits = [s for s in used if s not in ("submitted", "incomplete")]
@@ -50,9 +58,16 @@ def _record_return_totals(ctx: Context, table: pd.DataFrame) -> None:
         agency = _agency(row)
         statuses = {s: int(table.loc[row, s]) for s in used}
         ledger.add(returns_key(agency), sum(statuses.values()))
-        ledger.add(received_key(agency), statuses["submitted"] + statuses["incomplete"])
+        received = statuses["submitted"] + statuses["incomplete"]
+        ledger.add(received_key(agency), received)
+        ledger.add(due_key(agency), received + statuses["not_submitted"])
         for status, n in statuses.items():
             ledger.add(_status_key(agency, status), n)
+        not_due = [s for s in not_audits if s != "not_submitted"]
+        ledger.relate(due_key(agency), [received_key(agency), _status_key(agency, "not_submitted")])
+        ledger.relate(
+            returns_key(agency), [due_key(agency), *(_status_key(agency, s) for s in not_due)]
+        )
         ledger.relate(returns_key(agency), [_status_key(agency, s) for s in used])
         ledger.relate(
             received_key(agency), [_status_key(agency, s) for s in ("submitted", "incomplete")]
@@ -62,7 +77,8 @@ def _record_return_totals(ctx: Context, table: pd.DataFrame) -> None:
             [received_key(agency), *(_status_key(agency, s) for s in not_audits)],
         )
     agencies = [r for r in table.index if _agency(r) is not None]
-    for key in (returns_key, received_key, *(lambda a, s=s: _status_key(a, s) for s in used)):
+    statuses = (lambda a, s=s: _status_key(a, s) for s in used)
+    for key in (returns_key, received_key, due_key, *statuses):
         ledger.relate(key(None), [key(str(a)) for a in agencies])
 
 
@@ -82,6 +98,7 @@ def returns(ctx: Context) -> Finish:
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = ctx.mask(keys, hidden)
         n_text = ctx.n_text(returns_key(), "return", hidden)
+
         return [
             Exhibit(
                 id="returns",
@@ -97,7 +114,10 @@ def returns(ctx: Context) -> Finish:
                 n=ctx.ledger.values[returns_key()],
                 n_text=n_text,
                 note=ctx.note_for(mask),
-                chart=ChartSpec("returns"),
+                chart=ChartSpec(
+                    "returns",  # its subtitle prints these two totals: as the paper decided
+                    {"totals_hidden": [received_key() in hidden, due_key() in hidden]},
+                ),
             )
         ]
 
@@ -169,7 +189,16 @@ def overall_grades(ctx: Context) -> Finish:
                 n_text=n_text,
                 note=ctx.note_for(mask),
                 notes=ctx.grade_notes(),
-                chart=ChartSpec("overall-grades", {"scale": ctx.scale.key}),
+                chart=ChartSpec(
+                    "overall-grades",
+                    {
+                        "scale": ctx.scale.key,
+                        # each bar's "n =" and the subtitle's: as the paper decided
+                        "totals_hidden": {
+                            str(row): received_key(_agency(row)) in hidden for row in table.index
+                        },
+                    },
+                ),
             )
         ]
 
@@ -214,7 +243,11 @@ def area_grades(ctx: Context) -> Finish:
                 notes=ctx.grade_notes("area_grades"),
                 chart=ChartSpec(
                     "area-grades",
-                    {"scale": ctx.scale.key, "areas": [[a.key, a.label] for a in ctx.areas]},
+                    {
+                        "scale": ctx.scale.key,
+                        "areas": [[a.key, a.label] for a in ctx.areas],
+                        "total_hidden": received_key() in hidden,
+                    },
                 ),
             )
         ]
@@ -381,6 +414,18 @@ def good_or_better(ctx: Context) -> Finish:
         good = grading.good_or_better_counts(gradings, ctx.agencies, ctx.areas, ctx.scale)
         small |= disclosure.share_mask([good, counts - good, counts], ctx.threshold)
 
+    graded = quantity("audits", graded="yes", agency="each", area="each")
+    ctx.ledger.add(graded, int(counts.to_numpy().sum()))  # the heatmap's "n = … grades"
+    ctx.ledger.relate(
+        graded,
+        [
+            grade_key(a, area, g)
+            for a in ctx.agencies_with_returns
+            for area in _area_keys(ctx).values()
+            for g in ctx.scale.grades
+        ],
+    )
+
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = (
             small | _row_grade_cells_hidden(ctx, share.index, share.columns, hidden)
@@ -400,7 +445,11 @@ def good_or_better(ctx: Context) -> Finish:
                 n=None if audits_hidden else ctx.ledger.values[received_key()],
                 chart=ChartSpec(
                     "share-heatmap",
-                    {"scale": ctx.scale.key, "areas": [[a.key, a.label] for a in ctx.areas]},
+                    {
+                        "scale": ctx.scale.key,
+                        "areas": [[a.key, a.label] for a in ctx.areas],
+                        "graded_hidden": graded in hidden,
+                    },
                 ),
                 show_table=False,
             )

@@ -9,6 +9,7 @@ import pandas as pd
 from audit_analysis.analysis import findings, grading, profile, referrals
 from audit_analysis.analysis.exhibits.context import Context, Finish
 from audit_analysis.analysis.exhibits.model import TEXT, ChartSpec, Exhibit, keys_frame, quantity
+from audit_analysis.analysis.profile import OTHER_THEME
 
 CASES = quantity("cases")
 AGENCIES = quantity("agencies")
@@ -64,7 +65,10 @@ def _recording_decide(ctx: Context, key_of: Callable[[Hashable], str], protect=l
 
     def decide(values: Mapping[Hashable, int], groups: list[list[Hashable]]) -> set[Hashable]:
         for local, n in values.items():
-            ctx.ledger.add(key_of(local), n, protect=protect(local))
+            printed = local not in UNPRINTED and not (
+                isinstance(local, tuple) and local[0] == "without theme"
+            )
+            ctx.ledger.add(key_of(local), n, protect=protect(local), printed=printed)
         for group in groups:
             _relate_group(ctx, [key_of(k) for k in group])
         return set()
@@ -73,10 +77,24 @@ def _recording_decide(ctx: Context, key_of: Callable[[Hashable], str], protect=l
 
 
 def _relate_group(ctx: Context, keys: list[str]) -> None:
-    """A findings group is a set of counts whose sum is published: record the sum as a count."""
-    total = "sum(" + ",".join(sorted(keys)) + ")"
-    ctx.ledger.add(total, sum(ctx.ledger.values[k] for k in keys), protect=False)
+    """A findings group is a set of counts whose sum the paper states: tie them to that count.
+
+    The children not referred and referred add up to the sample (public); those referred once
+    and more than once to the children referred; the outcomes to the referrals made — each a
+    count of its own, hidden or shown as the paper decides, never a public sum by default."""
+    during = quantity("referrals", period="during")
+    if all(k.startswith("referrals|outcome=") for k in keys):
+        total = during
+    elif {k.split("=")[-1] for k in keys} == {"repeat", "once"}:
+        total = quantity("cases", referrals="referred during")
+    else:
+        total = CASES
     ctx.ledger.relate(total, keys)
+
+
+UNPRINTED = frozenset({"not referred before", "not referred during", "once"})
+"""Counts a paragraph's sums rest on but never print ("not referred during"): unknown to a
+reader except through those sums."""
 
 
 def _reading_decide(key_of: Callable[[Hashable], str], hidden: set[str]):
@@ -121,6 +139,16 @@ def case_profile(ctx: Context) -> Finish:
     findings.profile_findings(
         cases, themes=themes, threshold=ctx.threshold, decide=_recording_decide(ctx, _profile_key)
     )
+    # the paragraph names the most frequent themes, most first, then a tied group (all equal)
+    ranked = profile.theme_counts(cases, themes)["cases"]
+    frequent, tied = findings.frequent_themes(ranked, findings.TOP_THEMES)
+    # labels make the order strict where the paragraph says so: "most frequent" > the tied
+    ctx.ledger.order(
+        [(quantity("cases", theme=t), "1") for t in frequent]
+        + [(quantity("cases", theme=t), "0") for t in tied[:1]]
+    )
+    for other in tied[1:]:
+        ctx.ledger.relate(quantity("cases", theme=tied[0]), [quantity("cases", theme=other)])
 
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = ctx.mask(keys, hidden)
@@ -153,6 +181,8 @@ def case_profile(ctx: Context) -> Finish:
 def issue_themes(ctx: Context) -> Finish:
     """Cases per outline-issue theme (a case can fall in several)."""
     table = profile.theme_counts(ctx.audit.cases, ctx.themes)[["cases"]]
+    if ctx.publication:  # ranked bars would order hidden counts: the themes' own order instead
+        table = table.reindex([*(t for t in ctx.themes if t in table.index), OTHER_THEME])
     keys = keys_frame(table, lambda r, _c: quantity("cases", theme=r))
     ctx.record(table, keys)
     notes = ["A theme counts the case outlines that mention it, about the child or the family."]
@@ -197,13 +227,28 @@ def _referral_key(local: Hashable) -> str:
 
 
 def _counts_exhibit(
-    ctx, id, title, table, key, total_key, n_noun, chart_kind, options=None, caption=""
+    ctx,
+    id,
+    title,
+    table,
+    key,
+    total_key,
+    n_noun,
+    chart_kind,
+    options=None,
+    caption="",
+    ranked=False,
+    protect=True,
 ):
+    """A one-column count exhibit whose chart prints its total; `ranked` tables list their
+    rows largest first, ties by label (referrals._ranked), which a reader can use too."""
     keys = keys_frame(table, lambda r, _c: key(r))
-    ctx.record(table, keys)
+    ctx.record(table, keys, protect=protect)
     total = int(table.iloc[:, 0].sum())
-    ctx.ledger.add(total_key, total)
+    ctx.ledger.add(total_key, total, protect=protect)
     ctx.ledger.relate(total_key, list(keys.iloc[:, 0]))
+    if ranked:
+        ctx.ledger.order(zip(keys.iloc[:, 0], table.index, strict=True))
 
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = ctx.mask(keys, hidden)
@@ -220,7 +265,7 @@ def _counts_exhibit(
                 n_text=ctx.n_text(total_key, n_noun, hidden),
                 note=ctx.note_for(mask),
                 notes=ctx.illustrative("referrals"),
-                chart=ChartSpec(chart_kind, options or {}),
+                chart=ChartSpec(chart_kind, {**(options or {}), "n_hidden": total_key in hidden}),
                 show_table=False,
             )
         ]
@@ -233,28 +278,20 @@ PER_CASE_CHART_CASES = 30
 
 
 def _per_case_referrals(ctx: Context, refs: pd.DataFrame, before: str):
-    """Referrals before the period per case; for a large sample, children per referral count."""
+    """Referrals before the period per case (internal version of a small sample); children by
+    their number of referrals for a publication, which names no case, or a large sample."""
     per_case = referrals.referrals_per_case(refs, ctx.case_ids, period="before")
-    if len(per_case) <= PER_CASE_CHART_CASES:
-        return _counts_exhibit(
-            ctx,
-            "referrals-before-per-case",
-            "Referrals received before the audit period, by case",
-            per_case,
-            lambda case: quantity("referrals", case=case, period="before"),
-            before,
-            "referral",
-            "referrals-per-case",
-        )
+    if ctx.publication or len(per_case) > PER_CASE_CHART_CASES:
+        return _referral_distribution(ctx)
     return _counts_exhibit(
         ctx,
         "referrals-before-per-case",
-        "Children by number of referrals received before the audit period",
-        referrals.children_by_referral_count(per_case),
-        lambda bucket: quantity("cases", referrals_before=bucket),
-        CASES,
-        "child",
-        "referral-distribution",
+        "Referrals received before the audit period, by case",
+        per_case,
+        lambda case: quantity("referrals", case=case, period="before"),
+        before,
+        "referral",
+        "referrals-per-case",
     )
 
 
@@ -273,6 +310,7 @@ def referral_history(ctx: Context) -> Finish:
             before,
             "referral",
             "referral-categories",
+            ranked=True,
         ),
         _counts_exhibit(
             ctx,
@@ -283,6 +321,7 @@ def referral_history(ctx: Context) -> Finish:
             during,
             "referral",
             "referral-outcomes",
+            ranked=True,
         ),
     ]
     findings.referral_findings(
@@ -303,6 +342,52 @@ def referral_history(ctx: Context) -> Finish:
         first = exhibits[0]
         exhibits[0] = Exhibit(**{**first.__dict__, "sentences": (sentence,)})
         return exhibits
+
+    return finish
+
+
+def _referral_distribution(ctx: Context) -> Finish:
+    """Children by how many referrals they had before the period: the publication version's
+    per-case chart, which names no case. Its counts tie to the sample (they add up to it), to
+    the children referred before (all but the 0 row) and, weighted, to the referrals."""
+    per_case = referrals.referrals_per_case(ctx.audit.referrals, ctx.case_ids, period="before")
+    most = int(per_case["referrals"].max()) if len(per_case) else 0
+    counts = per_case["referrals"].value_counts().reindex(range(most + 1), fill_value=0)
+    table = pd.DataFrame(
+        {"children": counts.astype("int64").to_numpy()},
+        index=pd.Index([str(k) for k in range(most + 1)], name="referrals before the period"),
+    )
+    key = {k: quantity("cases", referrals_before=k) for k in range(most + 1)}
+    keys = keys_frame(table, lambda r, _c: key[int(r)])
+    ctx.record(table, keys)
+    ledger = ctx.ledger
+    ledger.add(CASES, len(ctx.case_ids), protect=False)
+    ledger.relate(CASES, list(key.values()))
+    referred = quantity("cases", referrals="referred before")
+    ledger.add(referred, int((per_case["referrals"] > 0).sum()))
+    ledger.relate(referred, [key[k] for k in range(1, most + 1)])
+    before = quantity("referrals", period="before")
+    ledger.add(before, int(per_case["referrals"].sum()))
+    ledger.relate(before, [key[k] for k in range(1, most + 1) for _ in range(k)])  # Σ k·n_k
+
+    def finish(hidden: set[str]) -> list[Exhibit]:
+        mask = ctx.mask(keys, hidden)
+        return [
+            Exhibit(
+                id="referrals-before-per-case",
+                part="referral_history",
+                title="Children by number of referrals received before the audit period",
+                table=table,
+                hidden=mask,
+                quantities=keys,
+                n=len(ctx.case_ids),
+                n_text=ctx.n_text(CASES, "child", hidden, "children"),
+                note=ctx.note_for(mask),
+                notes=ctx.illustrative("referrals"),
+                chart=ChartSpec("referral-distribution"),
+                show_table=False,
+            )
+        ]
 
     return finish
 
