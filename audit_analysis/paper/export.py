@@ -462,7 +462,8 @@ def _style_table(table) -> None:
         # Kept whole, it could leave most of a page blank: break it between rows instead.
         table["class"] = [*table.get("class", []), "bp-breakable"]
     cell = table.find_parent(class_="jp-Cell")
-    if width > PORTRAIT_TABLE_COLUMNS and cell is not None:
+    on_paper = table.find_parent(class_="bp-chart-data") is None  # a chart's data: screen only
+    if width > PORTRAIT_TABLE_COLUMNS and cell is not None and on_paper:
         # On the cell, not the table, so pages break around it; its heading goes with it.
         turned = [cell]
         heading = cell.find_previous_sibling(class_="jp-Cell")

@@ -56,6 +56,7 @@ PAPER_PARTS: tuple[str, ...] = (
     "referral_history",
     "case_outlines",
     "agency_appendix",
+    "coherence",
 )
 """The board paper's parts in report order; notebooks/04_board_paper.ipynb shows each of them.
 The key messages come first: the exporter sets them on page 1, under the title block."""
@@ -304,6 +305,8 @@ class BoardPaper:
         ]
 
     def coherence(self) -> list[Block]:
+        """The grades case by case (internal version only), after Appendix 3 in a part of its
+        own, so the chart sits on a portrait page even when the appendix's table is landscape."""
         if "agencies-per-case" in self.exhibits:  # a large sample: the grid would be a smear
             lead = (
                 "How many agencies audited each child's case. The overall grade each agency "
@@ -351,9 +354,6 @@ class BoardPaper:
                 evidence = self._evidence(agency)
                 if evidence:  # under the contents' depth: thirteen agencies would swamp it
                     blocks += [Markdown(f"#### {_md(agency)}"), *evidence]
-        # Last, a full-page chart: the grades case by case (internal version only). The share
-        # of audits graded is in the table's "NG" counts (its own table is filed).
-        blocks += self.coherence()
         if not blocks:
             return []
         title = "Appendix 3: Grades by key area, agency by agency"
