@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MINIMAL_AUDIT
+from conftest import MINIMAL_AUDIT, SAMPLE_AUDIT, make_workspace
 
 from audit_analysis.analysis.exhibits import build_exhibits
 from audit_analysis.analysis.exhibits.files import write_exhibits
@@ -94,11 +94,20 @@ def test_children_needing_follow_up_is_internal_only(paths, tmp_path):
     paper = BoardPaper(audit, internal, tmp_path / "internal")
     assert paper.follow_up()[0].text == "## Children needing follow-up"
 
+    # The minimal audit's three children cannot be published at all (the intruder check
+    # refuses it), so the publication half uses the four-child sample audit with the same log.
+    sample = make_workspace(tmp_path / "sample", SAMPLE_AUDIT).audit(SAMPLE_AUDIT.name)
+    (sample.raw / "concerns.csv").write_text(
+        LOG.replace(",CSC,", ",Children's Social Care,").replace(",Police,", ",HV,"),
+        encoding="utf-8",
+    )
+    clean(sample)
+    audit = read_processed(sample)
     config = audit.config.model_copy(update={"disclosure_threshold": 2})
     published = build_exhibits(
         audit.__class__(**{**audit.__dict__, "config": config}), publication=True
     )
-    assert "concerns" not in published
+    assert "concerns" not in published and len(audit.concerns) == 2
     write_exhibits(published, tmp_path / "tables")
     files = " ".join(p.read_text(encoding="utf-8-sig") for p in (tmp_path / "tables").iterdir())
     assert "Threshold met but not progressed" not in files

@@ -142,7 +142,7 @@ def test_a_tiny_audit_is_refused_naming_the_exhibit_the_derivation_and_the_fix(m
     message = str(refused.value)
     assert message.startswith("minimal-audit: publication refused at disclosure threshold 2")
     assert "[case-profile]" in message and "exactly 1" in message
-    assert "cases [audit-facts] = 3 is the sum of" in message
+    assert "cases [audit-facts" in message and "= 3 is the sum of" in message
     assert "Fix: publish a coarser table" in message
 
 

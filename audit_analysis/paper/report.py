@@ -407,11 +407,19 @@ class BoardPaper:
         return blocks
 
     def referral_history(self) -> list[Block]:
+        per_case = next(
+            (
+                e
+                for e in ("referrals-before-per-case", "children-by-referrals-before")
+                if e in self.exhibits
+            ),
+            "",
+        )
         return [
             Markdown("## Appendix 1: Referral history"),
-            *self._sentences("referrals-before-per-case"),
+            *self._sentences(per_case),
             *self._optional_commentary("referral_history"),
-            *self._chart("referrals-before-per-case"),
+            *self._chart(per_case),
             *self._chart("referral-categories-before"),
             *self._chart("referral-outcomes-during"),
         ]

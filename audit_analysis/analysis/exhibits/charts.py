@@ -182,7 +182,7 @@ def describe(exhibit: Exhibit, threshold: int | None, publication: bool) -> Char
         "referral-categories": describe_referral_categories,
         "referral-outcomes": describe_referral_outcomes,
     }[kind]
-    if kind == "referrals-per-case":
+    if kind not in ("referral-categories", "referral-outcomes"):
         return describe_counts_of(table, hidden, title=title, threshold=threshold)
     n_hidden = exhibit.chart.options.get("n_hidden")
     return describe_counts_of(table, hidden, title=title, threshold=threshold, n_hidden=n_hidden)

@@ -374,7 +374,7 @@ def _referral_distribution(ctx: Context) -> Finish:
         mask = ctx.mask(keys, hidden)
         return [
             Exhibit(
-                id="referrals-before-per-case",
+                id="children-by-referrals-before",
                 part="referral_history",
                 title="Children by number of referrals received before the audit period",
                 table=table,
