@@ -175,7 +175,7 @@ def test_glossary_uses_the_report_s_words(paper):
 def test_recommendations_keep_the_report_s_headings_and_order(paper, bromley_processed):
     """19: Multi Agency, MASH, GP, Health Visitor & School Nurses, BDAS, EWS, CAF, YOS, Housing."""
     headings = [
-        line[5:] for line in _text(paper.recommendations()).splitlines() if line.startswith("#### ")
+        line[4:] for line in _text(paper.recommendations()).splitlines() if line.startswith("### ")
     ]
     assert headings == [
         "Multi-agency",

@@ -91,7 +91,7 @@ def test_agency_part_states_its_counts_once_beside_the_commentary(minimal_audit,
 def test_appendix_holds_every_agency_s_area_grades_and_the_evidence(minimal_audit, tmp_path):
     blocks = _paper(minimal_audit, tmp_path).agency_appendix()
     text = _text(blocks)
-    assert "#### Children's Social Care" in text
+    assert "**Children's Social Care**" in text
     assert "Referral outcome relied on the parent's account." in text
     table = next(b for b in blocks if isinstance(b, Table))
     assert table.name == "grades-by-agency-and-area"

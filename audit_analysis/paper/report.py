@@ -353,7 +353,7 @@ class BoardPaper:
             for agency in self.agencies_with_returns:
                 evidence = self._evidence(agency)
                 if evidence:  # under the contents' depth: thirteen agencies would swamp it
-                    blocks += [Markdown(f"#### {_md(agency)}"), *evidence]
+                    blocks += [Markdown(f"**{_md(agency)}**"), *evidence]
         if not blocks:
             return []
         title = "Appendix 3: Grades by key area, agency by agency"
@@ -403,7 +403,7 @@ class BoardPaper:
         for scope, group in recs.groupby("scope", sort=False):
             heading = "Multi-agency" if scope == MULTI_AGENCY else group["heading"].iloc[0]
             lines = [f"{r.number}. {_md(r.text)}" + _owner(r) for r in group.itertuples()]
-            blocks.append(Markdown(f"#### {_md(heading)}\n\n" + "\n".join(lines)))
+            blocks.append(Markdown(f"### {_md(heading)}\n\n" + "\n".join(lines)))
         return blocks
 
     def referral_history(self) -> list[Block]:
