@@ -14,6 +14,7 @@ import pandas as pd
 
 from audit_analysis.clean.concerns import clean_concerns, unlogged_inadequate
 from audit_analysis.clean.moderation import clean_moderation
+from audit_analysis.clean.recommendations import clean_recommendations
 from audit_analysis.clean.referrals import clean_referrals
 from audit_analysis.clean.tables import TABLES
 from audit_analysis.clean.values import (
@@ -21,10 +22,11 @@ from audit_analysis.clean.values import (
     Checker,
     clean_text,
     normalise_case_id,
-    not_a_date,
     parse_date,
+    place_of,
+    records_of,
 )
-from audit_analysis.intake.config import CONFIG_FILE, MULTI_AGENCY, AuditConfig
+from audit_analysis.intake.config import CONFIG_FILE, AuditConfig
 from audit_analysis.intake.raw_tables import (
     CASES,
     COMMENTARY,
@@ -89,10 +91,6 @@ YES_NO = {
     "unknown": "Not known",
     "not recorded": "Not known",
 }
-MULTI_AGENCY_SPELLINGS = {
-    normalise_label(s)
-    for s in ("Multi-agency", "Multi agency", "Multiagency", "Partnership", "All agencies", "Board")
-}
 
 
 @dataclass
@@ -138,7 +136,7 @@ def _clean_cases(audit_id: str, tables: list[RawTable], check: Checker) -> pd.Da
     records = []
     seen: dict[str, int] = {}
     for table in tables:
-        for raw in _records(table.frame):
+        for raw in records_of(table.frame):
             row = raw[ROW]
             case_id = normalise_case_id(raw.get("case_id"))
             if not case_id:
@@ -263,7 +261,7 @@ def _clean_submissions(
     case_of = functools.lru_cache(maxsize=None)(normalise_case_id)
     grade_of = functools.lru_cache(maxsize=None)(config.scale.parse)
     for table in tables:
-        for raw in _records(table.frame):
+        for raw in records_of(table.frame):
             row = raw[ROW]
             case_id = case_of(raw.get("case_id"))
             if not case_id:
@@ -334,7 +332,7 @@ def _clean_submissions(
                 )
             if not (case_id and agency and status) or len(grades) < len(areas):
                 continue
-            place = _place(table, row)
+            place = place_of(table, row)
             if (case_id, agency) in first_seen:
                 check.error(
                     table,
@@ -400,119 +398,13 @@ def _clean_submissions(
     )
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """The rows as dicts of plain Python values; several times faster than `to_dict('records')`."""
-    columns = list(frame.columns)
-    return (
-        [
-            dict(zip(columns, values, strict=True))
-            for values in zip(*(frame[c].tolist() for c in columns), strict=True)
-        ]
-        if columns
-        else []
-    )
-
-
-def _place(table: RawTable, row: int) -> str:
-    if table.sheet is not None:
-        return f"{table.file} › {table.sheet} › row {row}"
-    return f"{table.file} › row {row}"
-
-
-def _clean_recommendations(
-    audit_id: str, config: AuditConfig, tables: list[RawTable], check: Checker
-) -> pd.DataFrame:
-    records = []
-    seen: dict[tuple[str, int], int] = {}
-    for table in tables:
-        for raw in _records(table.frame):
-            row = raw[ROW]
-            typed_scope = clean_text(raw.get("scope"))
-            if normalise_label(typed_scope) in MULTI_AGENCY_SPELLINGS:
-                scope = MULTI_AGENCY
-            else:
-                scope = config.agency_lookup.get(normalise_label(typed_scope))
-                if scope is None:
-                    spellings = [
-                        MULTI_AGENCY,
-                        *(s for a in config.agencies for s in (a.name, *a.aliases)),
-                    ]
-                    close = suggest(typed_scope, spellings)
-                    check.error(
-                        table,
-                        row,
-                        "scope",
-                        "is neither 'Multi-agency' nor an agency in audit.yaml",
-                        value=typed_scope,
-                        suggestion=(
-                            config.agency_lookup.get(normalise_label(close), close)
-                            if close
-                            else None
-                        ),
-                        accepted="Multi-agency, " + ", ".join(config.agency_names),
-                    )
-            typed_number = clean_text(raw.get("number"))
-            number_match = re.fullmatch(r"0*([1-9]\d{0,3})(?:\.0)?", typed_number.strip("/ "))
-            if not number_match:
-                check.error(
-                    table,
-                    row,
-                    "number",
-                    "is not a recommendation number",
-                    value=typed_number,
-                    accepted="a whole number from 1 to 9999",
-                )
-            text = clean_text(raw.get("text"))
-            if not text:
-                check.error(table, row, "text", "recommendation text is blank")
-            due_text = clean_text(raw.get("due", ""))
-            due = parse_date(due_text) if due_text else None
-            if due_text and due is None:
-                check.error(
-                    table, row, "due", not_a_date(due_text), value=due_text, accepted=DATE_FORMATS
-                )
-            if scope is None or not number_match or not text:
-                continue
-            number = int(number_match.group(1))
-            if (scope, number) in seen:
-                check.error(
-                    table,
-                    row,
-                    "number",
-                    f"recommendation {number} for {scope} appears twice (first on row {seen[scope, number]})",
-                    value=typed_number,
-                )
-                continue
-            seen[scope, number] = row
-            records.append(
-                {
-                    "audit_id": audit_id,
-                    "scope": scope,
-                    "heading": MULTI_AGENCY if scope == MULTI_AGENCY else typed_scope,
-                    "number": number,
-                    "text": text,
-                    "owner": clean_text(raw.get("owner", "")),
-                    "due": due.isoformat() if due else "",
-                    "status": clean_text(raw.get("status", "")),
-                }
-            )
-    recommendations = pd.DataFrame.from_records(records, columns=RECOMMENDATIONS_COLUMNS)
-    # The report's own order of scopes (its headings), as the file lists them.
-    rank = {scope: i for i, scope in enumerate(dict.fromkeys(recommendations["scope"]))}
-    order = sorted(
-        recommendations.index,
-        key=lambda i: (rank[recommendations.at[i, "scope"]], recommendations.at[i, "number"]),
-    )
-    return recommendations.loc[order].reset_index(drop=True).astype({"number": "int64"})
-
-
 def _cases_without_returns(
     case_tables: list[RawTable], returns: pd.DataFrame, check: Checker
 ) -> None:
     """A sampled child no agency returned on is usually a typo in a case id."""
     returned = set(returns["case_id"])
     for table in case_tables:
-        for raw in _records(table.frame):
+        for raw in records_of(table.frame):
             case_id = normalise_case_id(raw.get("case_id"))
             if case_id and case_id not in returned:
                 check.warn(
@@ -620,7 +512,7 @@ def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
         raw.audit_id, config, raw.tables.get(REFERRALS, []), case_ids, check
     )
     say(f"checking {RECOMMENDATIONS} ({rows(RECOMMENDATIONS)})")
-    recommendations = _clean_recommendations(
+    recommendations = clean_recommendations(
         raw.audit_id, config, raw.tables.get(RECOMMENDATIONS, []), check
     )
     concerns = clean_concerns(

@@ -111,3 +111,22 @@ class Checker:
         self, table: RawTable, row: int | None, column: str | None, message: str, **extra
     ) -> None:
         self.problems.append(warning(table.file, message, **table.where(row, column), **extra))
+
+
+def records_of(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts of plain Python values; several times faster than `to_dict('records')`."""
+    columns = list(frame.columns)
+    return (
+        [
+            dict(zip(columns, values, strict=True))
+            for values in zip(*(frame[c].tolist() for c in columns), strict=True)
+        ]
+        if columns
+        else []
+    )
+
+
+def place_of(table: RawTable, row: int) -> str:
+    if table.sheet is not None:
+        return f"{table.file} › {table.sheet} › row {row}"
+    return f"{table.file} › row {row}"
