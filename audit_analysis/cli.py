@@ -170,7 +170,7 @@ def _docx_template(path: str | None):
 
 
 def cmd_list(args: argparse.Namespace, workspace: Workspace) -> int:
-    from audit_analysis.run.runner import audit_states
+    from audit_analysis.run.states import audit_states
 
     states = audit_states(workspace)
     if not states:

@@ -20,7 +20,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from audit_analysis.cli import main
 from audit_analysis.paths import Workspace
-from audit_analysis.run import runner
+from audit_analysis.run import runner, states
 
 MINIMAL = MINIMAL_AUDIT.name
 PARAMETERS = """\
@@ -233,10 +233,10 @@ def test_the_manifest_records_inputs_parameters_and_files(ran):
 
 
 def test_a_paper_turns_stale_when_its_inputs_change(ran_copy, capsys):
-    [state] = runner.audit_states(ran_copy)
+    [state] = states.audit_states(ran_copy)
     assert (state.processed, state.paper) == ("current", "current (draft)")
     (ran_copy.audit(MINIMAL).raw / "commentary.md").write_text("## Introduction\n\nChanged.\n")
-    [state] = runner.audit_states(ran_copy)
+    [state] = states.audit_states(ran_copy)
     assert (state.processed, state.paper) == ("stale", "stale (draft)")
 
     assert main(["list", "--root", str(ran_copy.root)]) == 0
@@ -317,7 +317,7 @@ def test_a_publication_run_keeps_the_internal_paper_and_questionnaires(ran_copy,
     papers = json.loads((published.outputs / "manifest.json").read_text())["papers"]
     assert set(papers) == {"publication-draft"}
     assert papers["publication-draft"]["parameters"]["publication"] is True
-    [state] = runner.audit_states(workspace)
+    [state] = states.audit_states(workspace)
     # The settings changed after the internal paper was made, so it is now stale.
     assert (state.internal, state.publication) == ("stale (draft)", "current (draft)")
     assert state.paper == "stale (draft); publication current (draft)"
@@ -405,5 +405,5 @@ def test_no_notebooks_is_a_failure_not_a_crash(tmp_path):
 
 def test_states_of_an_audit_never_run(tmp_path):
     workspace = make_workspace(tmp_path, MINIMAL_AUDIT)
-    [state] = runner.audit_states(workspace)
+    [state] = states.audit_states(workspace)
     assert (state.audit_id, state.processed, state.paper) == (MINIMAL, "missing", "missing")

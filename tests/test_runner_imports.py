@@ -86,9 +86,9 @@ def test_the_light_spellings_agree_with_the_contract(tmp_path):
 
     from audit_analysis.clean import processed
     from audit_analysis.intake import loading, raw_tables
-    from audit_analysis.run import runner, snapshot
+    from audit_analysis.run import reuse, snapshot
 
-    assert runner.PROCESSED_MANIFEST == processed.MANIFEST
+    assert reuse.PROCESSED_MANIFEST == processed.MANIFEST
     assert (snapshot.COMMENTARY, snapshot.PUBLICATION_COMMENTARY, snapshot.THEMES) == (
         raw_tables.COMMENTARY,
         raw_tables.PUBLICATION_COMMENTARY,

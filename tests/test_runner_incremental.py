@@ -21,7 +21,7 @@ from test_runner import FakeExport, write_notebook
 from audit_analysis import paths as paths_module
 from audit_analysis.cli import main
 from audit_analysis.paths import building, remove_stale_builds
-from audit_analysis.run import runner
+from audit_analysis.run import runner, states
 
 MINIMAL = MINIMAL_AUDIT.name
 COUNT_RETURNS = """\
@@ -131,7 +131,7 @@ def test_a_commentary_only_change_reruns_without_recleaning(workspace, export, m
         json.loads((processed / "manifest.json").read_text())["inputs"]
         == entry(workspace)["inputs"]
     )
-    [state] = runner.audit_states(workspace)
+    [state] = states.audit_states(workspace)
     assert (state.processed, state.paper) == ("current", "current (draft)")
 
 
@@ -174,7 +174,7 @@ def test_inputs_edited_mid_run_do_not_reach_the_run(workspace, export, monkeypat
     recorded = entry(workspace)["inputs"]["submissions.csv"]
     assert recorded == hashlib.sha256(original).hexdigest()
     assert (raw / "submissions.csv").read_bytes() != original
-    [state] = runner.audit_states(workspace)
+    [state] = states.audit_states(workspace)
     assert state.paper == "stale (draft)"  # the edit is seen as a change, and reruns
     assert not run(workspace).up_to_date
     assert int((paths.tables / "one.csv").read_text()) == int(counts.pop()) + 1
