@@ -6,7 +6,7 @@ import pandas as pd
 
 from audit_analysis.analysis import grading, profile, referrals
 from audit_analysis.analysis.exhibits.context import Context, Finish
-from audit_analysis.analysis.exhibits.model import COUNT, SHARE, TEXT, Exhibit
+from audit_analysis.analysis.exhibits.model import COUNT, SHARE, TEXT, Exhibit, frame_like
 
 
 def _plain(
@@ -21,7 +21,7 @@ def _plain(
         part=part,
         title=title,
         table=table,
-        hidden=blank.astype(bool) & False,
+        hidden=frame_like(table, False),
         quantities=blank,
         kind=kind,
         caption=title,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +83,7 @@ def exhibit_record(exhibit: Exhibit, publication: bool) -> dict:
         else {
             "kind": chart.kind,
             "options": dict(chart.options),
-            "text": None if chart.text is None else chart.text.__dict__ | {},
+            "text": None if chart.text is None else asdict(chart.text),
         },
         "table": _split(exhibit.table, exhibit.hidden, publication),
         "quantities": _split(exhibit.quantities, None, False),
