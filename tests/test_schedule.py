@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from audit_analysis.run.schedule import Job, notebook_needs, notebook_preload, run_jobs
+from audit_analysis.run.schedule import Job, notebook_needs, run_jobs
 
 GUARD = 30  # seconds before a rendezvous that never happens fails the test (never reached)
 
@@ -37,14 +37,6 @@ def test_needs_naming_no_earlier_notebook_fall_back_to_all_of_them(tmp_path, nee
     earlier = ["01_a.ipynb", "02_b.ipynb"]
     path = notebook(tmp_path, "03.ipynb", {"needs": needs})
     assert notebook_needs(path, earlier) == set(earlier)
-
-
-def test_only_module_names_are_preloaded(tmp_path):
-    names = ["audit_analysis.paper.report", "matplotlib.pyplot"]
-    assert notebook_preload(notebook(tmp_path, "a.ipynb", {"preload": names})) == tuple(names)
-    assert notebook_preload(notebook(tmp_path, "b.ipynb")) == ()
-    for hostile in (["os; import shutil"], ["os\nprint(1)"], "os", [""], ["os.", "1x"]):
-        assert notebook_preload(notebook(tmp_path, "c.ipynb", {"preload": hostile})) == ()
 
 
 def test_the_reference_notebooks_run_02_to_04_side_by_side_after_01():

@@ -17,7 +17,9 @@ from pathlib import Path
 from jupyter_client.manager import KernelManager
 
 WARM_UP = ("audit_analysis.paper.blocks", "audit_analysis.paper.report")
-"""What a notebook that declares nothing to preload imports first: the notebooks' API."""
+"""What every notebook imports first: the notebooks' API (pandas, IPython's display). The
+heavier modules only notebook 01 needs (matplotlib, the exhibit builders) are not preloaded:
+after a commentary edit 01 reuses the filed exhibits and never imports them."""
 WARM_UP_SECONDS = 120
 
 

@@ -47,7 +47,7 @@ from audit_analysis.paths import (
 )
 from audit_analysis.problems import AuditDataError, render_text
 from audit_analysis.run import reuse
-from audit_analysis.run.kernels import WARM_UP, WarmKernel
+from audit_analysis.run.kernels import WarmKernel
 from audit_analysis.run.manifest import (
     MANIFEST,
     file_hashes,
@@ -55,7 +55,7 @@ from audit_analysis.run.manifest import (
     read_manifest,
     write_manifest,
 )
-from audit_analysis.run.schedule import Job, notebook_needs, notebook_preload, run_jobs
+from audit_analysis.run.schedule import Job, notebook_needs, run_jobs
 from audit_analysis.run.snapshot import (
     SNAPSHOT,
     take_snapshot,
@@ -382,19 +382,14 @@ def _jobs(sources: Sequence[Path], notebooks: Sequence[Path], carried: list[str]
     folder its kernel starts in (the notebook's own, as in JupyterLab)."""
     names = [notebook.name for notebook in notebooks]
     return [
-        Job(
-            notebook,
-            source.parent,
-            notebook_needs(notebook, names[:place]),
-            notebook_preload(notebook),
-        )
+        Job(notebook, source.parent, notebook_needs(notebook, names[:place]))
         for place, (source, notebook) in enumerate(zip(sources, notebooks, strict=True))
         if notebook.name not in carried
     ]
 
 
 def _start_kernel(job: Job) -> WarmKernel:
-    return WarmKernel(_KERNEL_NAME, job.folder, _KERNEL_ARGUMENTS, job.preload or WARM_UP)
+    return WarmKernel(_KERNEL_NAME, job.folder, _KERNEL_ARGUMENTS)
 
 
 def _unwritable(exc: Exception, paths: AuditPaths) -> str:

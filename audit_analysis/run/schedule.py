@@ -5,14 +5,12 @@ A notebook declares the notebooks it needs in its metadata, `"audit_analysis": {
 before it) needs every notebook before it, so notebooks run one after another unless they
 say otherwise. Notebooks 02–04 need only 01, which files the exhibits they read, so they run
 side by side, each in its own kernel; a notebook's kernel is started as soon as the notebooks
-it needs have started, to be warm when they finish (kernels.py), having imported the modules
-the notebook declares it will (`"preload": ["audit_analysis.paper.report"]`).
+it needs are running, to be warm when they finish (kernels.py).
 """
 
 from __future__ import annotations
 
 import queue
-import re
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,8 +19,6 @@ from pathlib import Path
 from typing import Protocol
 
 from audit_analysis.run.reuse import read_json
-
-MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
 def declared(notebook: Path) -> dict:
@@ -40,17 +36,6 @@ def notebook_needs(notebook: Path, earlier: Sequence[str]) -> frozenset[str]:
     return frozenset(needs)
 
 
-def notebook_preload(notebook: Path) -> tuple[str, ...]:
-    """The modules a notebook's kernel may import before the notebook starts (its
-    `"preload"` list of module names); () when it declares none, or anything but names."""
-    modules = declared(notebook).get("preload")
-    if not isinstance(modules, list) or not all(
-        isinstance(m, str) and MODULE_NAME.fullmatch(m) for m in modules
-    ):
-        return ()
-    return tuple(modules)
-
-
 class Kernel(Protocol):
     def ready(self) -> object: ...
     def shutdown(self) -> None: ...
@@ -66,7 +51,6 @@ class Job:
     notebook: Path
     folder: Path
     needs: frozenset[str]
-    preload: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
