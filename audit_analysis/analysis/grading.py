@@ -70,6 +70,8 @@ def _area_list(areas: Sequence[KeyArea], include_overall: bool) -> list[KeyArea]
 
 
 def _rows(present: Iterable[str], agencies: Sequence[str], include_all: bool) -> list[str]:
+    if isinstance(present, pd.Series):  # distinct values first: a column has few, and many rows
+        present = present.unique()
     present = set(present)
     return [a for a in agencies if include_all or a in present]
 
@@ -536,14 +538,13 @@ def case_agency_grid(
     cells = overall["grade"].where(
         overall["status"].isin(GRADED_STATUSES), statuses.map(STATUS_LABELS)
     )
-    grid = pd.DataFrame(
-        NO_RETURN, index=_labels(rows, "case_id"), columns=_labels(columns, "agency")
-    )
-    for case_id, agency, cell in zip(
-        overall["case_id"].astype("str"), overall["agency"], cells, strict=True
-    ):
-        grid.loc[case_id, agency] = cell
-    return grid.astype("str")
+    grid = np.full((len(rows), len(columns)), NO_RETURN, dtype=object)
+    at_row = pd.Index(rows).get_indexer(overall["case_id"].astype("str"))
+    at_column = pd.Index(columns).get_indexer(overall["agency"])
+    grid[at_row, at_column] = cells.to_numpy(dtype=object)  # one cell per pair: checked above
+    return pd.DataFrame(
+        grid, index=_labels(rows, "case_id"), columns=_labels(columns, "agency")
+    ).astype("str")
 
 
 def cases_by_agencies_auditing(grid: pd.DataFrame) -> pd.DataFrame:

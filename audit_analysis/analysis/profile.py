@@ -13,10 +13,9 @@ import pandas as pd
 
 from audit_analysis.intake.themes import (
     OTHER_THEME,
-    compile_themes,
     load_themes,
     split_issues,
-    themes_of,
+    theme_finder,
 )
 from audit_analysis.vocabulary import case_sort_key
 
@@ -136,12 +135,12 @@ def issue_themes(
     RangeIndex; columns 'case_id', 'issue', 'theme' (str). One row per (issue, theme) hit:
     cases in natural order, issues as written, themes in mapping order.
     """
-    patterns = compile_themes(load_themes() if themes is None else themes)
+    find = theme_finder(load_themes() if themes is None else themes)
     issues_by_case = dict(zip(cases["case_id"].astype("str"), cases["issues"], strict=True))
     rows = []
     for case_id in sorted_case_ids(issues_by_case):
         for issue in split_issues(issues_by_case[case_id]):
-            rows += [(case_id, issue, theme) for theme in themes_of(issue, patterns)]
+            rows += [(case_id, issue, theme) for theme in find(issue)]
     return pd.DataFrame(rows, columns=["case_id", "issue", "theme"], dtype="str")
 
 
