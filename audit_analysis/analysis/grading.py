@@ -111,13 +111,13 @@ def agencies_without_returns(returns: pd.DataFrame, agencies: Sequence[str]) -> 
     Reports name them ("Women's Aid and Adult Social Care had no contact with the sample") even
     though their rows are left out of the grade tables by default. Accepts `gradings` too.
     """
-    present = set(returns["agency"])
+    present = set(returns["agency"].unique())
     return [a for a in agencies if a not in present]
 
 
 def statuses_used(returns: pd.DataFrame) -> list[str]:
     """The statuses a returns table counts: the usual four, and 'outside the period' when used."""
-    used = set(returns["status"])
+    used = set(returns["status"].unique())
     return [*STATUSES, *(s for s in RECORDED_STATUSES if s not in STATUSES and s in used)]
 
 

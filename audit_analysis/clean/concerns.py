@@ -122,11 +122,15 @@ def clean_concerns(
             )
     concerns = pd.DataFrame.from_records(records, columns=CONCERNS_COLUMNS)
     concerns["date"] = pd.to_datetime(concerns["date"])
-    order = sorted(
-        concerns.index,
-        key=lambda i: (case_sort_key(concerns.at[i, "case_id"]), concerns.at[i, "date"]),
+    keys = list(
+        zip(
+            map(case_sort_key, concerns["case_id"].tolist()),
+            concerns["date"].tolist(),
+            strict=True,
+        )
     )
-    return concerns.loc[order].reset_index(drop=True)
+    order = sorted(range(len(concerns)), key=keys.__getitem__)
+    return concerns.iloc[order].reset_index(drop=True)
 
 
 def unlogged_inadequate(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -188,8 +189,16 @@ def safe_markdown(text: str) -> str:
     return neutral
 
 
+SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+"""Importing nbconvert imports jsonschema, which loads this optional IRI checker if installed:
+it builds a grammar at import, about 1 s of every validation, and nbconvert never checks IRIs
+(tests/test_runner_imports.py). Skipped the documented way, `sys.modules[name] = None`."""
+
+
 def unsafe_links_in(markdown: str) -> list[str]:
     """The unsafe link and image destinations a Markdown text renders to, as the paper renders it."""
+    for name in SLOW_OPTIONAL_IMPORTS:  # as run/runner.py's skip_slow_optional_imports()
+        sys.modules.setdefault(name, None)
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     collector = _Destinations()

@@ -28,7 +28,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
 Relation = tuple[str, tuple[str, ...]]
 """total = sum(parts), every key a published count."""
@@ -194,6 +193,14 @@ def _safe(
                     safe.add(k)
                     progress = True
     return safe
+
+
+def linprog(c: np.ndarray, **problem) -> object:
+    """scipy's linprog, imported when first needed: scipy.optimize takes about 0.3 s to load
+    and only a publication version (one with a threshold) solves anything."""
+    from scipy.optimize import linprog as solve
+
+    return solve(c, **problem)
 
 
 def _extreme(
