@@ -375,11 +375,13 @@ class AgencyAreaGrades:
     def graded_share_mask(self, threshold: int | None) -> pd.DataFrame:
         return disclosure.share_mask([self.graded(), self.not_graded()], threshold)
 
-    def area_grades(self, agency: str) -> pd.DataFrame:
-        """area_grade_distribution() for one agency, from these counts."""
+    def area_grades(self, agency: str | None = None) -> pd.DataFrame:
+        """area_grade_distribution() for one agency (None: all together), from these counts."""
         labels = [a.label for a in self.chosen]
         grades = list(self.scale.all_grades)
-        if agency in self.rows:
+        if agency is None:
+            table = self.matrix.groupby(level="area").sum().reindex(index=labels, columns=grades)
+        elif agency in self.rows:
             table = self.matrix.loc[agency].reindex(index=labels, columns=grades)
         else:
             table = pd.DataFrame(0, index=labels, columns=grades)

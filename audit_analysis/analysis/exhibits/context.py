@@ -69,6 +69,13 @@ class Context:
         return grading.AgencyAreaGrades(self.audit.gradings, self.agencies, self.areas, self.scale)
 
     @cached_property
+    def overall_grades(self) -> pd.DataFrame:
+        """Each agency's overall grades with the 'All agencies' row (copy before changing it)."""
+        return grading.overall_grade_distribution(
+            self.audit.gradings, self.agencies, self.scale, totals=True
+        )
+
+    @cached_property
     def themes(self) -> dict[str, tuple[str, ...]]:
         """The audit's own themes, or the packaged ones, read once for every exhibit."""
         return self.audit.themes if self.audit.themes is not None else load_themes()

@@ -153,10 +153,8 @@ def _relate_rows_to_received(ctx: Context, keys: pd.DataFrame, agency_of_row) ->
 
 def overall_grades(ctx: Context) -> Finish:
     """Overall grades by agency: the table, the chart, and the audit's paragraph."""
-    table = grading.overall_grade_distribution(
-        ctx.audit.gradings, ctx.agencies, ctx.scale, totals=True
-    )
-    table.columns.name = "grade or status"
+    table = ctx.overall_grades.copy()
+    table.columns = table.columns.rename("grade or status")
     keys = _grade_keys(table, ctx)
     ctx.record(table, keys)
     _relate_rows_to_received(ctx, keys, _agency)
@@ -221,7 +219,7 @@ def _area_keys(ctx: Context) -> dict[str, str]:
 
 def area_grades(ctx: Context) -> Finish:
     """Grades by key area, all agencies together."""
-    table = grading.area_grade_distribution(ctx.audit.gradings, ctx.areas, ctx.scale)
+    table = ctx.grade_counts.area_grades()
     keys = _grade_keys(table, ctx, area_of_row=_area_keys(ctx), agency=None)
     ctx.record(table, keys)
     _relate_rows_to_received(ctx, keys, lambda _row: None)
