@@ -56,10 +56,12 @@ def referrals_by_period(referrals: pd.DataFrame, case_ids: Iterable[object]) -> 
     _check_periods(referrals)
     cases = sorted_case_ids([*case_ids, *referrals["case_id"]])
     counts = (
-        pd.crosstab(referrals["case_id"].astype("str"), referrals["period"])
+        referrals.groupby([referrals["case_id"].astype("str"), referrals["period"]])
+        .size()
+        .unstack(fill_value=0)
         if len(referrals)
         else pd.DataFrame()
-    )
+    )  # as pd.crosstab, which counts each group in Python: seconds for a large audit
     table = counts.reindex(index=cases, columns=list(PERIODS), fill_value=0).astype("int64")
     table.index = pd.Index(cases, dtype="str", name="case_id")
     table.columns = pd.Index(list(PERIODS), dtype="str")
