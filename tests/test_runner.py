@@ -18,9 +18,11 @@ import pytest
 from conftest import MINIMAL_AUDIT, REFERENCE_AUDIT, make_workspace
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from audit_analysis import __version__
 from audit_analysis.cli import main
 from audit_analysis.paths import Workspace
 from audit_analysis.run import runner, states
+from audit_analysis.run.snapshot import sha256_file
 
 MINIMAL = MINIMAL_AUDIT.name
 PARAMETERS = """\
@@ -44,7 +46,8 @@ Path(output_dir, "paper.json").write_text("{}")  # as publish_details(paper) sta
 """
 
 
-def write_notebook(folder: Path, name: str, *cells: str) -> Path:
+def write_notebook(folder: Path, name: str, *cells: str, declared: dict | None = None) -> Path:
+    """A notebook of `cells` after the parameters; `declared` is its audit_analysis metadata."""
     nb = new_notebook(
         cells=[
             new_markdown_cell(f"# {name}"),
@@ -52,7 +55,8 @@ def write_notebook(folder: Path, name: str, *cells: str) -> Path:
             *(new_code_cell(source) for source in cells),
         ],
         metadata={
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            **({"audit_analysis": declared} if declared else {}),
         },
     )
     folder.mkdir(parents=True, exist_ok=True)
@@ -216,7 +220,7 @@ def test_the_manifest_records_inputs_parameters_and_files(ran):
     entry = json.loads((paths.outputs / "manifest.json").read_text())["papers"]["internal-draft"]
     processed = json.loads((paths.processed / "manifest.json").read_text())
     injected = nbformat.read(paths.notebooks / "01_tables.ipynb", as_version=4).metadata.papermill
-    assert entry["inputs"] == processed["inputs"] and entry["code_version"] == runner.__version__
+    assert entry["inputs"] == processed["inputs"] and entry["code_version"] == __version__
     assert entry["parameters"] == injected.parameters and entry["run_date"]
     assert set(entry["notebooks"]) == {"01_tables.ipynb", "02_report.ipynb"}
     assert set(entry["files"]) == {
@@ -229,7 +233,7 @@ def test_the_manifest_records_inputs_parameters_and_files(ran):
         paths.paper("pdf", draft=True).name,
         paths.paper("docx", draft=True).name,
     }
-    assert entry["files"]["tables/two.csv"] == runner._sha256(paths.tables / "two.csv")
+    assert entry["files"]["tables/two.csv"] == sha256_file(paths.tables / "two.csv")
 
 
 def test_a_paper_turns_stale_when_its_inputs_change(ran_copy, capsys):
@@ -358,6 +362,54 @@ def test_a_failed_run_leaves_the_previous_outputs_and_names_the_cell(workspace, 
     assert sorted(p.name for p in workspace.outputs.iterdir()) == [MINIMAL]
     assert "KeyError" in json.dumps(nbformat.read(kept, as_version=4).cells[-1].outputs)
     assert f"{MINIMAL}/02_grading.ipynb" in capfd.readouterr().err  # the progress bar
+
+
+MEET = """\
+import time
+from pathlib import Path
+
+Path(output_dir, "tables").mkdir(parents=True, exist_ok=True)
+Path(output_dir, "tables", MINE).write_text("here")
+deadline = time.monotonic() + 60
+while not Path(output_dir, "tables", OTHER).exists():
+    assert time.monotonic() < deadline, "the other notebook did not run alongside this one"
+    time.sleep(0.05)
+"""
+
+
+def test_notebooks_that_need_only_the_first_run_side_by_side(tmp_path, export):
+    workspace = make_workspace(tmp_path, MINIMAL_AUDIT)
+    after_first = {"needs": ["01_tables.ipynb"]}
+    write_notebook(workspace.notebooks, "01_tables.ipynb", WRITE_TABLE.replace("NAME", '"1.csv"'))
+    for mine, other in (("02", "03"), ("03", "02")):
+        cell = MEET.replace("MINE", f'"{mine}.csv"').replace("OTHER", f'"{other}.csv"')
+        write_notebook(workspace.notebooks, f"{mine}_meet.ipynb", cell, declared=after_first)
+
+    [result] = runner.run_audits(workspace, [MINIMAL], progress=False)
+
+    assert result.ok, result.summary()  # each found the other's file: they ran at once
+    tables = workspace.audit(MINIMAL).tables
+    assert sorted(p.name for p in tables.iterdir()) == ["02.csv", "03.csv", "1.csv"]
+
+
+def test_a_failure_beside_a_running_notebook_is_reported_with_its_cell(tmp_path, export):
+    workspace = make_workspace(tmp_path, MINIMAL_AUDIT)
+    after_first = {"needs": ["01_tables.ipynb"]}
+    write_notebook(workspace.notebooks, "01_tables.ipynb", WRITE_TABLE.replace("NAME", '"1.csv"'))
+    write_notebook(workspace.notebooks, "02_fails.ipynb", "x = 1", "1 / 0", declared=after_first)
+    write_notebook(
+        workspace.notebooks,
+        "03_fine.ipynb",
+        WRITE_TABLE.replace("NAME", '"3.csv"'),
+        declared=after_first,
+    )
+
+    [result] = runner.run_audits(workspace, [MINIMAL], progress=False)
+
+    assert not result.ok and not export.calls
+    assert (result.notebook, result.cell) == ("02_fails.ipynb", "cell 4 (In [4])")
+    assert result.error == "ZeroDivisionError: division by zero"
+    assert not workspace.audit(MINIMAL).tables.exists()  # nothing of the failed run is kept
 
 
 def test_invalid_inputs_fail_before_any_notebook(workspace, export):

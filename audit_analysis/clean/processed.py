@@ -8,7 +8,7 @@ the analysis never runs on a hand-edited or stale file that breaks the contract)
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +21,13 @@ from audit_analysis.intake.loading import file_hashes
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY, THEMES
 from audit_analysis.intake.themes import load_themes
 from audit_analysis.paths import AuditPaths, building
-from audit_analysis.problems import AuditDataError, errors_in, render_json, render_text
+from audit_analysis.problems import (
+    AuditDataError,
+    Problem,
+    errors_in,
+    render_json,
+    render_text,
+)
 
 MANIFEST = "manifest.json"
 CONFIG_COPY = "audit.yaml"
@@ -143,3 +149,15 @@ def is_stale(paths: AuditPaths) -> bool:
         manifest.get("inputs") != file_hashes(paths.raw)
         or manifest.get("code_version") != __version__
     )
+
+
+def recorded_validation(paths: AuditPaths) -> tuple[list[Problem], dict[str, int]] | None:
+    """The problems and table sizes the last clean recorded, while they still describe the raw
+    inputs: `audit-analysis run` has just cleaned, so notebook 01 need not clean again."""
+    if is_stale(paths) or not (paths.processed / REPORT_JSON).is_file():
+        return None
+    report = json.loads((paths.processed / REPORT_JSON).read_text(encoding="utf-8"))
+    manifest = json.loads((paths.processed / MANIFEST).read_text(encoding="utf-8"))
+    names = {f.name for f in fields(Problem)}
+    problems = [Problem(**{k: v for k, v in p.items() if k in names}) for p in report["problems"]]
+    return problems, manifest["rows"]

@@ -9,9 +9,9 @@ Markdown formatting is kept.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -189,20 +189,25 @@ def safe_markdown(text: str) -> str:
     return neutral
 
 
-SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
-"""Importing nbconvert imports jsonschema, which loads this optional IRI checker if installed:
-it builds a grammar at import, about 1 s of every validation, and nbconvert never checks IRIs
-(tests/test_runner_imports.py). Skipped the documented way, `sys.modules[name] = None`."""
+MARKDOWN_PLUGINS = ("strikethrough", "table", "url", "task_lists", "def_list")
+"""The mistune plugins nbconvert renders notebook Markdown with (its `MarkdownWithMath`;
+tests/test_commentary.py checks they still agree)."""
+
+
+@functools.cache
+def _markdown_to_html():
+    """mistune as nbconvert sets it up, without importing nbconvert (~0.5 s in every kernel).
+    nbconvert's math parsing is left out: it only turns text into math, never into a link,
+    so this finds every link the paper has, and the exporter checks the paper itself too."""
+    import mistune
+
+    return mistune.create_markdown(escape=False, plugins=list(MARKDOWN_PLUGINS))
 
 
 def unsafe_links_in(markdown: str) -> list[str]:
     """The unsafe link and image destinations a Markdown text renders to, as the paper renders it."""
-    for name in SLOW_OPTIONAL_IMPORTS:  # as run/runner.py's skip_slow_optional_imports()
-        sys.modules.setdefault(name, None)
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
-
     collector = _Destinations()
-    collector.feed(markdown2html_mistune(markdown))
+    collector.feed(_markdown_to_html()(markdown))
     collector.close()
     return [value for value in collector.found if not is_safe_link(value)]
 

@@ -38,7 +38,6 @@ from audit_analysis.intake.raw_tables import (
     match_headers,
     submissions_spec,
 )
-from audit_analysis.intake.workbooks import read_returned_workbooks
 from audit_analysis.problems import Problem, error, errors_in, warning
 from audit_analysis.vocabulary import normalise_label
 
@@ -261,6 +260,8 @@ def read_raw_audit(audit_dir: Path, progress: Callable[[str], None] | None = Non
     workbooks: list[RawTable] = []
     if config is not None and (audit_dir / RETURNS_DIR).is_dir():
         say(f"reading the workbooks in {RETURNS_DIR}/")
+        from audit_analysis.intake.workbooks import read_returned_workbooks  # openpyxl: only here
+
         workbooks, workbook_problems = read_returned_workbooks(audit_dir / RETURNS_DIR, config)
         problems += workbook_problems
     if (audit_dir / CONCERNS).exists():  # optional: absent means no concerns were logged

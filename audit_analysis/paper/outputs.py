@@ -11,19 +11,15 @@ import hashlib
 import json
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-
 from audit_analysis import __version__
-from audit_analysis.analysis.exhibits import Exhibits, build_exhibits
 from audit_analysis.analysis.exhibits.files import (
     read_exhibits,
     read_index,
     write_exhibits,
 )
+from audit_analysis.analysis.exhibits.model import Exhibits
 from audit_analysis.clean.processed import ProcessedAudit
 from audit_analysis.intake.raw_tables import COMMENTARY, PUBLICATION_COMMENTARY
-from audit_analysis.paper import figures
-from audit_analysis.paper.exhibit_figures import draw
 
 TABLES, FIGURES = "tables", "figures"
 
@@ -48,7 +44,16 @@ def provenance(audit: ProcessedAudit, publication: bool) -> dict:
 
 
 def build_outputs(audit: ProcessedAudit, out: Path, *, publication: bool = False) -> Exhibits:
-    """Build every exhibit, draw its chart, and file both under `out`."""
+    """Build every exhibit, draw its chart, and file both under `out`.
+
+    The builders and matplotlib are imported here: a kernel that reads filed exhibits
+    never needs them."""
+    import matplotlib.pyplot as plt
+
+    from audit_analysis.analysis.exhibits.build import build_exhibits
+    from audit_analysis.paper import figures
+    from audit_analysis.paper.exhibit_figures import draw
+
     out = Path(out)
     exhibits = build_exhibits(audit, publication=publication)
     for exhibit in exhibits.values():

@@ -12,7 +12,7 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit_analysis.analysis.exhibits import Exhibits
+from audit_analysis.analysis.exhibits.model import Exhibits
 from audit_analysis.analysis.findings import escape_markdown, join_words
 from audit_analysis.clean.pipeline import load
 from audit_analysis.clean.processed import ProcessedAudit
@@ -517,30 +517,38 @@ def publish_details(paper: BoardPaper) -> None:
 
 
 def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
-    """Clean the audit and report what was found; raises (after listing them) when there are errors."""
+    """Clean the audit and report what was found; raises (after listing them) when there are
+    errors. Tables cleaned from these very inputs (as `audit-analysis run` has just done) are
+    not cleaned again: what that clean recorded is reported."""
     import pandas as pd
 
     from audit_analysis.clean.pipeline import full_report, validate
-    from audit_analysis.clean.processed import write_processed
+    from audit_analysis.clean.processed import recorded_validation, write_processed
     from audit_analysis.problems import AuditDataError, errors_in, listing, warnings_in
 
     paths = Workspace.at(root).audit(audit_id)
-    result = validate(paths)
-    errors, warnings = errors_in(result.problems), warnings_in(result.problems)
+    recorded = recorded_validation(paths)
+    if recorded is None:
+        result = validate(paths)
+        problems, rows = result.problems, {n: len(f) for n, f in result.tables().items()}
+    else:
+        problems, rows = recorded
+    errors, warnings = errors_in(problems), warnings_in(problems)
     lines = [
         f"**{len(errors)} error(s), {len(warnings)} warning(s)** in `data/raw/{_md(audit_id)}/`."
     ]
     for title, group in (("Errors", errors), ("Warnings", warnings)):
         if group:
             lines += ["", f"**{title}**", ""] + [f"- {_md(line)}" for line in listing(group)]
-    if written := full_report(paths, result.problems):
-        lines += ["", f"The full list of {len(result.problems):,} problems is in {_md(written)}."]
+    if written := full_report(paths, problems):
+        lines += ["", f"The full list of {len(problems):,} problems is in {_md(written)}."]
     blocks: list[Block] = [Markdown("\n".join(lines))]
     if errors:
         show(blocks)
-        raise AuditDataError(audit_id, result.problems)
-    write_processed(result, paths)
-    counts = pd.DataFrame({"rows": {name: len(frame) for name, frame in result.tables().items()}})
+        raise AuditDataError(audit_id, problems)
+    if recorded is None:
+        write_processed(result, paths)
+    counts = pd.DataFrame({"rows": rows})
     counts.index.name = "processed table"
     return [
         *blocks,

@@ -6,37 +6,32 @@ outputs as they were. What a failure leaves instead is `outputs/<audit-id>/.fail
 the executed notebook that failed, error shown in place, for the user to open (or
 `traceback.txt`, for an error outside the notebooks). The next successful run removes it.
 
-`outputs/<audit-id>/manifest.json` records, for each paper (internal and publication),
-the inputs' hashes, code version, parameters, run date and the sha256 of every file the
-run produced (`output_dir` as injected: the staging folder that became outputs/<audit-id>/);
-`audit_states` compares it with the raw inputs to say whether a paper is current.
+`outputs/<audit-id>/manifest.json` (manifest.py) records what made each paper.
 
-Audits run in parallel on threads: each notebook runs in its own kernel process, so the
-threads mostly wait. papermill's `cwd=` changes the whole process's working directory,
-which threads would race on; the kernel's working directory is set through nbclient's
-`resources` instead.
+Audits run in parallel on threads, and within an audit the notebooks that need only the
+first run side by side (schedule.py), each in its own kernel, started early and warmed
+(kernels.py), so the threads mostly wait. papermill's `cwd=` changes the whole process's
+working directory, which threads would race on; each kernel is started in its notebook's
+folder instead.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import errno
-import hashlib
-import json
 import shutil
-import sys
 import threading
 import time
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
-from audit_analysis import __version__
+from audit_analysis.light_imports import import_in_background, skip_slow_optional_imports
 from audit_analysis.paths import (
     AuditPaths,
     OutputLockedError,
@@ -44,19 +39,24 @@ from audit_analysis.paths import (
     building,
     is_build_leftover,
     remove_stale_builds,
-    write_atomic,
 )
 from audit_analysis.problems import AuditDataError, render_text
 from audit_analysis.run import reuse
+from audit_analysis.run.kernels import WARM_UP, WarmKernel
+from audit_analysis.run.manifest import (
+    MANIFEST,
+    file_hashes,
+    paper_mode,
+    read_manifest,
+    write_manifest,
+)
+from audit_analysis.run.schedule import Job, notebook_needs, notebook_preload, run_jobs
 from audit_analysis.run.snapshot import (
     SNAPSHOT,
-    Snapshot,
-    role_digests,
     take_snapshot,
 )
 
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
-MANIFEST = "manifest.json"
 FAILED = ".failed"
 RUN_PRODUCTS = ("figures", "tables", "notebooks")
 PUBLICATION_WORK = "publication-work"
@@ -71,21 +71,15 @@ _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 # The notebooks name the "audit-analysis" kernel (for JupyterLab and VS Code); the runner runs
 # them on its own Python ("python3" is jupyter_client's name for it), registered or not.
 _KERNEL_NAME = "python3"
+RUNNER_MODULES = (
+    "papermill",
+    "audit_analysis.paper.export",
+    "weasyprint",
+    "audit_analysis.paper.docx",
+)
+"""What this process imports on the way to a paper (~2 s): loaded while the kernels work."""
 # WeasyPrint (Pango, cairo) has crashed under concurrent use; exporting is short, so serialise it.
 _EXPORT_LOCK = threading.Lock()
-
-
-SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
-"""jsonschema imports this optional IRI checker if installed, and it builds a Lark grammar at
-import: ~2 s of the ~3 s `import nbformat` costs. No schema papermill, nbformat or nbconvert
-validates uses the IRI formats it checks (tests/test_runner_imports.py checks that)."""
-
-
-def skip_slow_optional_imports() -> None:
-    """Make the optional imports above fail fast (the documented `sys.modules[name] = None`),
-    unless something in this process already imported them."""
-    for name in SLOW_OPTIONAL_IMPORTS:
-        sys.modules.setdefault(name, None)
 
 
 def clean(paths: AuditPaths):
@@ -268,7 +262,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
     try:
         for folder in (workspace.outputs, audit.outputs, paths.outputs, workspace.processed):
             remove_stale_builds(folder)
-        previous = read_manifest(paths.outputs).get("papers", {}).get(_mode(*options.version))
+        previous = read_manifest(paths.outputs).get("papers", {}).get(paper_mode(*options.version))
         if not options.force and reuse.up_to_date(paths, previous, options):
             bar.advance(steps)
             html = paths.paper("html", options.publication, not options.final)
@@ -277,15 +271,28 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
             return RunResult(
                 audit_id, True, seconds, html, pdf if options.pdf else None, up_to_date=True
             )
-        with building(paths.outputs) as staging:
+        with building(paths.outputs) as staging, ExitStack() as kernels:
             snapshot = take_snapshot(workspace, audit_id, options.notebooks, staging / SNAPSHOT)
-            reused = reuse.prepare_processed(audit, snapshot, clean)
             plan = reuse.plan(previous, snapshot, options.parameters, force=options.force)
+            staged = dataclasses.replace(paths, outputs=staging)
+            carried = [
+                notebook.name
+                for notebook in snapshot.notebooks
+                if reuse.carry_notebook(
+                    plan, notebook, paths.outputs, staged.notebooks / notebook.name
+                )
+            ]
+            bar.advance(len(carried))
+            done += len(carried)
+            jobs = _jobs(options.notebooks, snapshot.notebooks, carried)
+            early = {job.name: _start_kernel(job) for job in jobs if job.needs <= set(carried)}
+            for kernel in early.values():
+                kernels.callback(kernel.shutdown)
+            reused = reuse.prepare_processed(audit, snapshot, clean)
             if plan.exhibits:
                 reuse.carry_exhibits(paths.outputs, staging)
             if options.final or options.publication:
                 _check_paper(snapshot.workspace, audit_id, options)
-            staged = dataclasses.replace(paths, outputs=staging)
             parameters = {
                 "audit_id": audit_id,
                 "root": str(snapshot.workspace.root),
@@ -293,28 +300,44 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 "publication": options.publication,
                 "final": options.final,
             }
-            carried = []
-            for source, notebook in zip(options.notebooks, snapshot.notebooks, strict=True):
-                if bar.stopping.is_set():
-                    raise _Failure("interrupted")
-                bar.start(f"{audit_id}/{notebook.name}")
-                output = staged.notebooks / notebook.name
-                if reuse.carry_notebook(plan, notebook, paths.outputs, output):
-                    carried.append(notebook.name)
-                else:
-                    _execute(notebook, output, parameters, keep, source.parent)
+
+            def execute(job: Job, kernel: WarmKernel) -> None:
+                nonlocal done
+                bar.start(f"{audit_id}/{job.name}")
+                try:
+                    _execute(
+                        job.notebook,
+                        staged.notebooks / job.name,
+                        parameters,
+                        keep,
+                        job.folder,
+                        kernel,
+                    )
+                finally:
+                    kernel.shutdown()
                 bar.advance()
                 done += 1
+
+            import_in_background(RUNNER_MODULES)  # this process only waits on kernels now
+            run_jobs(
+                jobs,
+                set(carried),
+                kernels=early,
+                start_kernel=_start_kernel,
+                execute=execute,
+                stopping=bar.stopping,
+                interrupted=lambda: _Failure("interrupted"),
+            )
             bar.start(f"{audit_id}: exporting the board paper")
             html, pdf, docx = _export(staged, options, keep)
             if options.publication:
                 _keep_working_notebooks(staged, keep)
             reuse.publish_processed(snapshot, audit)
             shutil.rmtree(staging / SNAPSHOT)
-            produced = _hashes(staging)
+            produced = file_hashes(staging)
             _carry_over(paths, staging, options.publication, not options.final)
             run = {"snapshot": snapshot, "reused_processed": reused, "carried": carried}
-            _write_manifest(staged, paths, parameters, options, produced, run)
+            write_manifest(staged, paths, parameters, options, produced, run)
     except AuditDataError as exc:
         report = render_text(audit_id, exc.problems).rstrip()
         return failed(f"the inputs have errors; nothing was run.\n{report}")
@@ -337,6 +360,26 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
         pdf=paths.outputs / pdf.name if pdf else None,
         docx=paths.outputs / docx.name if docx else None,
     )
+
+
+def _jobs(sources: Sequence[Path], notebooks: Sequence[Path], carried: list[str]) -> list[Job]:
+    """The notebooks to run (not carried over), each with the notebooks it needs and the
+    folder its kernel starts in (the notebook's own, as in JupyterLab)."""
+    names = [notebook.name for notebook in notebooks]
+    return [
+        Job(
+            notebook,
+            source.parent,
+            notebook_needs(notebook, names[:place]),
+            notebook_preload(notebook),
+        )
+        for place, (source, notebook) in enumerate(zip(sources, notebooks, strict=True))
+        if notebook.name not in carried
+    ]
+
+
+def _start_kernel(job: Job) -> WarmKernel:
+    return WarmKernel(_KERNEL_NAME, job.folder, _KERNEL_ARGUMENTS, job.preload or WARM_UP)
 
 
 def _unwritable(exc: Exception, paths: AuditPaths) -> str:
@@ -384,8 +427,10 @@ def _check_paper(workspace: Workspace, audit_id: str, options: _Options) -> None
         raise _Failure(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths, cwd: Path) -> None:
-    """Run one notebook with papermill, in this process (a kernel per notebook, no fresh
+def _execute(
+    notebook: Path, output: Path, parameters: dict, paths: AuditPaths, cwd: Path, kernel: WarmKernel
+) -> None:
+    """Run one notebook with papermill, in this process, in its own warm kernel (no fresh
     interpreter); on failure keep the executed copy and raise _Failure."""
     skip_slow_optional_imports()
     import papermill
@@ -401,7 +446,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, paths: AuditPaths, 
             log_output=False,
             resources={"metadata": {"path": str(cwd)}},
             kernel_name=_KERNEL_NAME,
-            extra_arguments=_KERNEL_ARGUMENTS,
+            km=kernel.ready(),
         )
     except PapermillExecutionError as exc:
         kept = _keep_failed(paths, notebook.name, output.read_bytes())
@@ -464,78 +509,6 @@ def _export(
             f"exporting the board paper: {type(exc).__name__}: {exc}", notebook.name, kept=kept
         ) from exc
     return html, pdf, docx
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _mode(publication: bool, draft: bool = False) -> str:
-    return ("publication" if publication else "internal") + ("-draft" if draft else "")
-
-
-def read_manifest(outputs: Path) -> dict:
-    """The outputs folder's manifest; an empty one when absent or unreadable (hand-edited)."""
-    try:
-        manifest = json.loads((outputs / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
-
-
-def _hashes(folder: Path) -> dict[str, str]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return {p.relative_to(folder).as_posix(): _sha256(p) for p in files}
-
-
-def _write_manifest(
-    staged: AuditPaths,
-    paths: AuditPaths,
-    parameters: dict,
-    options: _Options,
-    produced: dict[str, str],
-    run: dict,
-) -> None:
-    """Record what made this paper; keep the other paper's entry, minus files this run replaced.
-
-    `inputs` are the hashes of the snapshot the run worked from (not of the raw folder now),
-    `roles` their digests by role, which the next run compares to decide what to redo.
-    """
-    snapshot: Snapshot = run["snapshot"]
-    entry = {
-        "paper": staged.paper("html", options.publication, not options.final).name,
-        "run_date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "code_version": __version__,
-        "inputs": snapshot.inputs,
-        "notebooks": snapshot.notebook_hashes,
-        "roles": role_digests(snapshot.inputs, snapshot.notebook_hashes, options.parameters),
-        "run_options": options.parameters,
-        "reused_processed_tables": run["reused_processed"],
-        "reused_notebooks": run["carried"],
-        "parameters": _recorded(parameters, options.publication),
-        "files": produced,
-    }
-    this = _mode(options.publication, not options.final)
-    papers = {this: entry}
-    for mode, previous in read_manifest(paths.outputs).get("papers", {}).items():
-        if mode == this or not (staged.outputs / previous.get("paper", "")).is_file():
-            continue
-        carried = {
-            name: sha
-            for name, sha in previous.get("files", {}).items()
-            if name not in produced and (staged.outputs / name).is_file()
-        }
-        papers[mode] = previous | {"files": carried}
-    manifest = {"audit_id": paths.audit_id, "papers": dict(sorted(papers.items()))}
-    write_atomic(staged.outputs / MANIFEST, json.dumps(manifest, indent=2) + "\n")
-
-
-def _recorded(parameters: dict, publication: bool) -> dict:
-    """The run's parameters as the manifest records them: a publication's manifest is
-    published, so it names no folder of this machine."""
-    if not publication:
-        return parameters
-    return {k: v for k, v in parameters.items() if k not in ("root", "output_dir")}
 
 
 def _carry_over(paths: AuditPaths, staging: Path, publication: bool, draft: bool) -> None:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from audit_analysis import __version__
 from audit_analysis.paths import AuditPaths, Workspace
+from audit_analysis.run.manifest import paper_mode, read_manifest
 from audit_analysis.run.reuse import PROCESSED_MANIFEST
-from audit_analysis.run.runner import CURRENT, MISSING, STALE, _mode, read_manifest
+from audit_analysis.run.runner import CURRENT, MISSING, STALE
 from audit_analysis.run.snapshot import input_hashes
 
 
@@ -32,7 +33,7 @@ def paper_state(
 ) -> str:
     """current when the paper was made from today's raw inputs by this code version."""
     version = paths.for_version(publication)
-    entry = read_manifest(version.outputs).get("papers", {}).get(_mode(publication, draft))
+    entry = read_manifest(version.outputs).get("papers", {}).get(paper_mode(publication, draft))
     if entry is None or not version.paper("html", publication, draft).is_file():
         return MISSING
     inputs = input_hashes(paths.raw) if inputs is None else inputs

@@ -169,6 +169,8 @@ def _safe(
     ceiling = {k: max(threshold, values[k]) + 1 for k in index}
     lows = [low for low, _ in problem["bounds"]]
     bounded = {**problem, "bounds": [(lows[i], ceiling[k]) for k, i in index.items()]}
+    from scipy.optimize import linprog
+
     seen = {k: (values[k], values[k]) for k in index}
     safe = set(safe)
     progress = True
@@ -211,6 +213,8 @@ def _extreme(
 
     The linear relaxation first (fast); when its optimum is already a whole-number point it is
     the integer optimum too, otherwise the integer program is solved."""
+    from scipy.optimize import linprog  # scipy loads only where a publication is checked
+
     c = np.zeros(size)
     c[i] = direction
     result = linprog(c, **problem)

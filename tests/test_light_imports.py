@@ -1,4 +1,4 @@
-"""The runner's process does not pay for jsonschema's optional IRI checker, and loses nothing."""
+"""Processes that use the notebook tools do not pay for jsonschema's optional IRI checker, and lose nothing."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from audit_analysis.run.runner import SLOW_OPTIONAL_IMPORTS
+from audit_analysis.light_imports import SLOW_OPTIONAL_IMPORTS
 
 PROBE = """
 import json, sys
-from audit_analysis.run.runner import skip_slow_optional_imports
+from audit_analysis.light_imports import skip_slow_optional_imports
 skip_slow_optional_imports()
 import nbconvert, nbformat, papermill
 from nbformat.v4 import new_notebook
@@ -104,3 +104,14 @@ def test_the_light_spellings_agree_with_the_contract(tmp_path):
     (folder / ".hidden").write_bytes(b"h")
     assert snapshot.input_hashes(folder) == loading.file_hashes(folder)
     assert "returns/GP.xlsx" in snapshot.input_hashes(folder)
+
+
+def test_making_commentary_safe_does_not_load_the_slow_import():
+    """Every kernel makes the commentary safe with nbconvert's renderer: ~3 s each if it did."""
+    probe = (
+        "import sys\nfrom audit_analysis.intake.commentary import safe_markdown\n"
+        "print(safe_markdown('[x](javascript:alert(1))'))\n"
+        "print(sys.modules.get('rfc3987_syntax') is None)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[x]\\(javascript:alert(1))", "True"]
