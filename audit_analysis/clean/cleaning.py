@@ -260,7 +260,12 @@ def _clean_submissions(
     # Returns repeat the same few spellings: work each one out once (pure functions).
     text_of = functools.lru_cache(maxsize=None)(clean_text)
     case_of = functools.lru_cache(maxsize=None)(normalise_case_id)
-    grade_of = functools.lru_cache(maxsize=None)(config.scale.parse)
+
+    @functools.cache
+    def grade_of(value: object) -> tuple[str, str | None]:
+        typed = text_of(value)
+        return typed, config.scale.parse(typed)
+
     status_of = functools.lru_cache(maxsize=None)(parse_status)
 
     @functools.cache
@@ -292,8 +297,7 @@ def _clean_submissions(
             )
             grades: dict[str, str] = {}
             for area in areas:
-                typed = text_of(raw.get(area, ""))
-                grade = grade_of(typed)
+                typed, grade = grade_of(raw.get(area, ""))
                 if grade is None:
                     _grade_problem(config, table, row, area, typed, check)
                 else:
