@@ -22,20 +22,23 @@ def skip_slow_optional_imports() -> None:
         sys.modules.setdefault(name, None)
 
 
+def import_modules(modules: tuple[str, ...]) -> None:
+    """Import each of `modules` now; one that fails is left for the step that needs it."""
+    skip_slow_optional_imports()
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: S112 - reported by the step that needs it
+            continue
+
+
 def import_in_background(modules: tuple[str, ...]) -> threading.Thread:
     """Import `modules` on a background thread, so that they are loaded by the time a later
     step needs them: that step's own import waits for this one (Python's per-module import
     lock) rather than importing twice. A module that fails to import is left for the step
     that needs it to report."""
-    skip_slow_optional_imports()
-
-    def load() -> None:
-        for name in modules:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: S112 - reported by the step that needs it
-                continue
-
-    thread = threading.Thread(target=load, name="import-in-background", daemon=True)
+    thread = threading.Thread(
+        target=import_modules, args=(modules,), name="import-in-background", daemon=True
+    )
     thread.start()
     return thread

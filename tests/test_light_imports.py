@@ -115,3 +115,38 @@ def test_making_commentary_safe_does_not_load_the_slow_import():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == ["[x]\\(javascript:alert(1))", "True"]
+
+
+def test_a_notebook_reading_filed_exhibits_loads_no_builder_renderer_or_workbook_library(
+    tmp_path,
+):
+    """Notebooks 02–04 open a paper whose exhibits notebook 01 filed: with none of scipy
+    (the intruder check), matplotlib and seaborn (drawing), openpyxl (questionnaires) or
+    nbconvert (export) loaded, each kernel starts in well under a second."""
+    from conftest import MINIMAL_AUDIT, make_workspace
+
+    from audit_analysis.paper.report import open_paper
+
+    workspace = make_workspace(tmp_path, MINIMAL_AUDIT)
+    open_paper(MINIMAL_AUDIT.name, str(workspace.root))  # files the exhibits and charts
+    probe = (
+        "import sys\nfrom audit_analysis.paper.blocks import show\n"
+        "from audit_analysis.paper.report import open_paper\n"
+        f"paper = open_paper({MINIMAL_AUDIT.name!r}, {str(workspace.root)!r})\n"
+        "paper.parts()\n"
+        "heavy = ('scipy', 'matplotlib', 'seaborn', 'openpyxl', 'nbconvert', 'weasyprint')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_modules_imported_in_the_background_are_there_when_needed():
+    probe = (
+        "import sys\nfrom audit_analysis.light_imports import import_in_background\n"
+        "import_in_background(('email.mime.text', 'no_such_module_here', 'colorsys')).join()\n"
+        "print([m in sys.modules for m in ('email.mime.text', 'colorsys')],"
+        " sys.modules['rfc3987_syntax'])"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[True, True] None"  # and the slow import skipped

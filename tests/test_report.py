@@ -235,6 +235,29 @@ def test_validation_blocks_list_problems_and_stop_on_errors(minimal_workspace):
         validation_blocks(MINIMAL_AUDIT.name, root)
 
 
+def test_notebook_01_reports_the_clean_a_run_just_made_instead_of_cleaning_again(
+    minimal_workspace, monkeypatch
+):
+    from audit_analysis.clean import pipeline
+
+    root = str(minimal_workspace.root)
+    paths = minimal_workspace.audit(MINIMAL_AUDIT.name)
+    commentary = paths.raw / "commentary.md"
+    commentary.write_text(commentary.read_text() + "\n## Not a part\n\nText.\n")  # a warning
+    fresh = validation_blocks(MINIMAL_AUDIT.name, root)
+    validated = []
+    monkeypatch.setattr(pipeline, "validate", lambda *a: validated.append(a) or None)
+    recorded = validation_blocks(MINIMAL_AUDIT.name, root)  # the tables are current: no clean
+    assert validated == []
+    assert _text(recorded) == _text(fresh)
+    assert "2 warning(s)" in _text(fresh) and "Not a part" in _text(fresh)
+    assert recorded[1].frame.equals(fresh[1].frame)
+    commentary.write_text(commentary.read_text() + "More.\n")
+    with pytest.raises(AttributeError):  # the raw data changed: it validates again (stubbed here)
+        validation_blocks(MINIMAL_AUDIT.name, root)
+    assert len(validated) == 1
+
+
 def _with(audit, **changes):
     config = audit.config.model_copy(update=changes.pop("config", {}))
     return dataclasses.replace(audit, config=config, **changes)

@@ -24,14 +24,19 @@ import threading
 import time
 import traceback
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 from tqdm import tqdm
 
-from audit_analysis.light_imports import import_in_background, skip_slow_optional_imports
+from audit_analysis.light_imports import (
+    import_in_background,
+    import_modules,
+    skip_slow_optional_imports,
+)
 from audit_analysis.paths import (
     AuditPaths,
     OutputLockedError,
@@ -71,14 +76,8 @@ _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 # The notebooks name the "audit-analysis" kernel (for JupyterLab and VS Code); the runner runs
 # them on its own Python ("python3" is jupyter_client's name for it), registered or not.
 _KERNEL_NAME = "python3"
-RUNNER_MODULES = (
-    "papermill",
-    "audit_analysis.paper.export",
-    "weasyprint",
-    "audit_analysis.paper.docx",
-)
-"""What this process imports on the way to a paper (~2 s): loaded while the kernels work."""
-# WeasyPrint (Pango, cairo) has crashed under concurrent use; exporting is short, so serialise it.
+EXPORT_MODULES = ("audit_analysis.paper.export", "weasyprint", "audit_analysis.paper.docx")
+"""What exporting a paper imports (~1.5 s): loaded while the kernels work."""
 _EXPORT_LOCK = threading.Lock()
 
 
@@ -162,6 +161,8 @@ class _Options:
     pdf: bool
     force: bool = False
     docx_template: Path | None = None
+    exporter: Executor | None = None
+    """Worker processes for the exports when audits run side by side (else this process)."""
 
     @property
     def version(self) -> tuple[bool, bool]:
@@ -237,7 +238,19 @@ def run_audits(
 def _run_parallel(
     workspace: Workspace, audit_ids: list[str], options: _Options, bar: _Progress, jobs: int
 ) -> list[RunResult]:
-    pool = ThreadPoolExecutor(max_workers=min(jobs, len(audit_ids)), thread_name_prefix="audit")
+    """Audits on threads; their exports (WeasyPrint, Word: ~4 s of Python each) in as many
+    worker processes, where they run side by side instead of taking turns at this process's
+    GIL. Workers are spawned, not forked: this process has kernel-client threads."""
+    workers = min(jobs, len(audit_ids))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit")
+    exporter = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),
+        initializer=import_modules,
+        initargs=(EXPORT_MODULES,),
+    )
+    exporter.submit(int)  # start the workers now, to import while the first notebooks run
+    options = dataclasses.replace(options, exporter=exporter)
     try:
         futures = [pool.submit(_run_audit, workspace, a, options, bar) for a in audit_ids]
         return [f.result() for f in futures]
@@ -246,6 +259,7 @@ def _run_parallel(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        exporter.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Progress) -> RunResult:
@@ -318,7 +332,8 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 bar.advance()
                 done += 1
 
-            import_in_background(RUNNER_MODULES)  # this process only waits on kernels now
+            exports_here = () if options.exporter else EXPORT_MODULES
+            import_in_background(("papermill", *exports_here))  # this process waits on kernels
             run_jobs(
                 jobs,
                 set(carried),
@@ -498,16 +513,30 @@ def _export(
     pdf = staged.paper("pdf", options.publication, draft) if options.pdf else None
     recorded = (staged.outputs / RECORD).is_file() or options.docx_template is not None
     docx = staged.paper("docx", options.publication, draft) if recorded else None
-    try:
-        with _EXPORT_LOCK:
-            export_board_paper(notebook, html, pdf, draft=not options.final)
+    local = options.exporter is None
+    word = (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="word") if local else options.exporter
+    )
+    try:  # the Word paper is written while WeasyPrint lays out the PDF
         if docx is not None:
-            export_docx_paper(staged.outputs, docx, draft=draft, template=options.docx_template)
+            writing = word.submit(
+                export_docx_paper, staged.outputs, docx, draft=draft, template=options.docx_template
+            )
+        if local:
+            with _EXPORT_LOCK:  # WeasyPrint (Pango, cairo) has crashed under concurrent use
+                export_board_paper(notebook, html, pdf, draft=draft)
+        else:
+            options.exporter.submit(export_board_paper, notebook, html, pdf, draft=draft).result()
+        if docx is not None:
+            writing.result()
     except Exception as exc:
         kept = _keep_failed(paths, notebook.name, notebook.read_bytes())
         raise _Failure(
             f"exporting the board paper: {type(exc).__name__}: {exc}", notebook.name, kept=kept
         ) from exc
+    finally:
+        if local:
+            word.shutdown(wait=True)
     return html, pdf, docx
 
 
