@@ -58,15 +58,18 @@ FLOOR_NOTEBOOK = {
 }
 SCALE_SCRIPT = """
 import sys
-from audit_analysis.clean.pipeline import clean
-from audit_analysis.paper.report import open_paper
+from audit_analysis.analysis.exhibits import build_exhibits
+from audit_analysis.analysis.exhibits.files import write_exhibits
+from audit_analysis.clean.pipeline import clean, load
 from audit_analysis.paths import Workspace
 root, audit_id = sys.argv[1], sys.argv[2]
-clean(Workspace.at(root).audit(audit_id))
-paper = open_paper(audit_id, root)
-for part in paper.parts():
-    pass
+paths = Workspace.at(root).audit(audit_id)
+clean(paths)
+exhibits = build_exhibits(load(paths, refresh=False), publication=False)
+write_exhibits(exhibits, paths.tables)
 """
+"""Clean (validate, write the processed tables), then every exhibit built and its tables filed:
+the analysis stage's data work. Drawing the charts is the renderers' job, measured apart."""
 VALIDATE_SCRIPT = """
 import sys
 from audit_analysis.clean.pipeline import validate
@@ -285,9 +288,9 @@ def main(argv: list[str] | None = None) -> int:
             print("scale", file=sys.stderr)
             for cases in sizes:
                 audit_id = f"scale-{cases}"
-                synth(bench, audit_id, cases=cases, seed=cases)
+                synth(bench, audit_id, cases=cases, seed=1)
                 bench.time(
-                    f"clean + analysis, {cases:,} cases (15 agencies)",
+                    f"clean + exhibits, {cases:,} cases (15 agencies)",
                     [sys.executable, "-c", SCALE_SCRIPT, str(root), audit_id],
                     timeout=1200,
                 )
@@ -350,10 +353,10 @@ def report(bench: Bench, args, started, sizes, batch) -> str:
     )
     ratio("no-change rerun / full run", "rerun, nothing changed", full, 0.05)
     ratio("commentary-only rerun / full run", "rerun, commentary.md edited", full, 0.3)
-    scale = [f"clean + analysis, {n:,} cases (15 agencies)" for n in sizes]
+    scale = [f"clean + exhibits, {n:,} cases (15 agencies)" for n in sizes]
     if all(s in bench.rows for s in scale[-2:]) and len(scale) >= 2:
         ratio(
-            f"clean + analysis {sizes[-1]:,} / {sizes[-2]:,} cases (linear would be "
+            f"clean + exhibits {sizes[-1]:,} / {sizes[-2]:,} cases (linear would be "
             f"{sizes[-1] // sizes[-2]}×)",
             scale[-1],
             scale[-2],

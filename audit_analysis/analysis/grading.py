@@ -70,6 +70,8 @@ def _area_list(areas: Sequence[KeyArea], include_overall: bool) -> list[KeyArea]
 
 
 def _rows(present: Iterable[str], agencies: Sequence[str], include_all: bool) -> list[str]:
+    if isinstance(present, pd.Series):  # distinct values first: a column has few, and many rows
+        present = present.unique()
     present = set(present)
     return [a for a in agencies if include_all or a in present]
 
@@ -109,13 +111,13 @@ def agencies_without_returns(returns: pd.DataFrame, agencies: Sequence[str]) -> 
     Reports name them ("Women's Aid and Adult Social Care had no contact with the sample") even
     though their rows are left out of the grade tables by default. Accepts `gradings` too.
     """
-    present = set(returns["agency"])
+    present = set(returns["agency"].unique())
     return [a for a in agencies if a not in present]
 
 
 def statuses_used(returns: pd.DataFrame) -> list[str]:
     """The statuses a returns table counts: the usual four, and 'outside the period' when used."""
-    used = set(returns["status"])
+    used = set(returns["status"].unique())
     return [*STATUSES, *(s for s in RECORDED_STATUSES if s not in STATUSES and s in used)]
 
 
@@ -308,16 +310,95 @@ def agency_area_grade_matrix(
     return matrix.astype("int64")
 
 
-def _agency_by_area(
+class AgencyAreaGrades:
+    """One gradings table's agency × area × grade counts, counted once.
+
+    Every per-agency, per-area table below (returns graded, good or better, not graded, their
+    shares and masks, one agency's grades by area) is a view of these counts. A paper asks
+    for many of them, and a large audit's gradings table has a row per case × agency × area,
+    so the exhibits count once (analysis/exhibits/context.py) and the functions below wrap it.
+    """
+
+    def __init__(
+        self,
+        gradings: pd.DataFrame,
+        agencies: Sequence[str],
+        areas: Sequence[KeyArea],
+        scale: GradeScale,
+        *,
+        include_overall: bool = True,
+        include_agencies_without_returns: bool = False,
+    ) -> None:
+        self.matrix = agency_area_grade_matrix(
+            gradings,
+            agencies,
+            areas,
+            scale,
+            include_overall=include_overall,
+            include_agencies_without_returns=include_agencies_without_returns,
+        )
+        self.scale = scale
+        self.chosen = _area_list(areas, include_overall)
+        self.rows = _rows(gradings["agency"], agencies, include_agencies_without_returns)
+
+    def counts(self, grades: Sequence[str]) -> pd.DataFrame:
+        """Returns at any of `grades`, per agency × area (int64)."""
+        labels = [a.label for a in self.chosen]
+        wide = self.matrix[list(grades)].sum(axis=1).unstack("area")
+        wide = wide.reindex(index=self.rows, columns=labels, fill_value=0)
+        wide.index = _labels(self.rows, "agency")
+        wide.columns = _labels(labels, "area")
+        return wide.astype("int64")
+
+    def graded(self) -> pd.DataFrame:
+        return self.counts(self.scale.grades)
+
+    def good_or_better(self) -> pd.DataFrame:
+        return self.counts(self.scale.good_or_better)
+
+    def not_graded(self) -> pd.DataFrame:
+        return self.counts([NOT_GRADED])
+
+    def graded_share(self) -> pd.DataFrame:
+        graded, ungraded = self.graded(), self.not_graded()
+        audits = (graded + ungraded).replace(0, np.nan)
+        return (graded / audits).astype("float64")
+
+    def good_or_better_share(self) -> pd.DataFrame:
+        good, graded = self.good_or_better(), self.graded()
+        return (good / graded.replace(0, np.nan)).astype("float64")
+
+    def good_or_better_share_mask(self, threshold: int | None) -> pd.DataFrame:
+        parts = [self.counts([grade]) for grade in self.scale.grades]
+        return disclosure.share_mask(parts, threshold)
+
+    def graded_share_mask(self, threshold: int | None) -> pd.DataFrame:
+        return disclosure.share_mask([self.graded(), self.not_graded()], threshold)
+
+    def area_grades(self, agency: str | None = None) -> pd.DataFrame:
+        """area_grade_distribution() for one agency (None: all together), from these counts."""
+        labels = [a.label for a in self.chosen]
+        grades = list(self.scale.all_grades)
+        if agency is None:
+            table = self.matrix.groupby(level="area").sum().reindex(index=labels, columns=grades)
+        elif agency in self.rows:
+            table = self.matrix.loc[agency].reindex(index=labels, columns=grades)
+        else:
+            table = pd.DataFrame(0, index=labels, columns=grades)
+        table.index = _labels(labels, "area")
+        table.columns = _labels(grades, "grade")
+        return table.astype("int64")
+
+
+def _counted(
     gradings: pd.DataFrame,
     agencies: Sequence[str],
     areas: Sequence[KeyArea],
     scale: GradeScale,
-    grades: Sequence[str],
     include_overall: bool,
     include_agencies_without_returns: bool,
-) -> pd.DataFrame:
-    matrix = agency_area_grade_matrix(
+) -> AgencyAreaGrades:
+    return AgencyAreaGrades(
         gradings,
         agencies,
         areas,
@@ -325,13 +406,6 @@ def _agency_by_area(
         include_overall=include_overall,
         include_agencies_without_returns=include_agencies_without_returns,
     )
-    chosen = _area_list(areas, include_overall)
-    rows = _rows(gradings["agency"], agencies, include_agencies_without_returns)
-    wide = matrix[list(grades)].sum(axis=1).unstack("area")
-    wide = wide.reindex(index=rows, columns=[a.label for a in chosen], fill_value=0)
-    wide.index = _labels(rows, "agency")
-    wide.columns = _labels([a.label for a in chosen], "area")
-    return wide.astype("int64")
 
 
 def graded_counts(
@@ -347,15 +421,9 @@ def graded_counts(
 
     Index 'agency'; columns 'area' (labels, 'Overall' last when `include_overall`); int64.
     """
-    return _agency_by_area(
-        gradings,
-        agencies,
-        areas,
-        scale,
-        scale.grades,
-        include_overall,
-        include_agencies_without_returns,
-    )
+    return _counted(
+        gradings, agencies, areas, scale, include_overall, include_agencies_without_returns
+    ).graded()
 
 
 def good_or_better_counts(
@@ -371,15 +439,9 @@ def good_or_better_counts(
 
     Same shape as graded_counts(); int64.
     """
-    return _agency_by_area(
-        gradings,
-        agencies,
-        areas,
-        scale,
-        scale.good_or_better,
-        include_overall,
-        include_agencies_without_returns,
-    )
+    return _counted(
+        gradings, agencies, areas, scale, include_overall, include_agencies_without_returns
+    ).good_or_better()
 
 
 def not_graded_counts(
@@ -395,15 +457,9 @@ def not_graded_counts(
 
     Same shape as graded_counts(); int64.
     """
-    return _agency_by_area(
-        gradings,
-        agencies,
-        areas,
-        scale,
-        [NOT_GRADED],
-        include_overall,
-        include_agencies_without_returns,
-    )
+    return _counted(
+        gradings, agencies, areas, scale, include_overall, include_agencies_without_returns
+    ).not_graded()
 
 
 def graded_share(
@@ -421,14 +477,9 @@ def graded_share(
     shows where. Shape of graded_counts(), float in [0, 1]; NaN when the agency has no
     submitted or incomplete return — no data, not 0%.
     """
-    options = dict(
-        include_overall=include_overall,
-        include_agencies_without_returns=include_agencies_without_returns,
-    )
-    graded = graded_counts(gradings, agencies, areas, scale, **options)
-    ungraded = not_graded_counts(gradings, agencies, areas, scale, **options)
-    audits = (graded + ungraded).replace(0, np.nan)
-    return (graded / audits).astype("float64")
+    return _counted(
+        gradings, agencies, areas, scale, include_overall, include_agencies_without_returns
+    ).graded_share()
 
 
 def good_or_better_share(
@@ -445,26 +496,9 @@ def good_or_better_share(
     Shape of graded_counts(), float in [0, 1]. The denominator is returns that carry a grade:
     'Not graded' is no evidence either way. NaN when nothing was graded — no data, not 0%.
     """
-    options = dict(
-        include_overall=include_overall,
-        include_agencies_without_returns=include_agencies_without_returns,
-    )
-    good = good_or_better_counts(gradings, agencies, areas, scale, **options)
-    graded = graded_counts(gradings, agencies, areas, scale, **options)
-    return (good / graded.replace(0, np.nan)).astype("float64")
-
-
-def _grade_parts(
-    gradings: pd.DataFrame,
-    agencies: Sequence[str],
-    areas: Sequence[KeyArea],
-    scale: GradeScale,
-    grades: Sequence[str],
-    options: dict[str, bool],
-) -> list[pd.DataFrame]:
-    return [
-        _agency_by_area(gradings, agencies, areas, scale, [grade], **options) for grade in grades
-    ]
+    return _counted(
+        gradings, agencies, areas, scale, include_overall, include_agencies_without_returns
+    ).good_or_better_share()
 
 
 def good_or_better_share_mask(
@@ -481,12 +515,9 @@ def good_or_better_share_mask(
 
     A share is hidden when any grade count behind it is from 1 to threshold.
     """
-    options = dict(
-        include_overall=include_overall,
-        include_agencies_without_returns=include_agencies_without_returns,
-    )
-    parts = _grade_parts(gradings, agencies, areas, scale, scale.grades, options)
-    return disclosure.share_mask(parts, threshold)
+    return _counted(
+        gradings, agencies, areas, scale, include_overall, include_agencies_without_returns
+    ).good_or_better_share_mask(threshold)
 
 
 def graded_share_mask(
@@ -500,15 +531,9 @@ def graded_share_mask(
     include_agencies_without_returns: bool = False,
 ) -> pd.DataFrame:
     """Which graded_share() cells a publication version hides: graded or ungraded count small."""
-    options = dict(
-        include_overall=include_overall,
-        include_agencies_without_returns=include_agencies_without_returns,
-    )
-    parts = [
-        graded_counts(gradings, agencies, areas, scale, **options),
-        not_graded_counts(gradings, agencies, areas, scale, **options),
-    ]
-    return disclosure.share_mask(parts, threshold)
+    return _counted(
+        gradings, agencies, areas, scale, include_overall, include_agencies_without_returns
+    ).graded_share_mask(threshold)
 
 
 def case_agency_grid(
@@ -536,14 +561,13 @@ def case_agency_grid(
     cells = overall["grade"].where(
         overall["status"].isin(GRADED_STATUSES), statuses.map(STATUS_LABELS)
     )
-    grid = pd.DataFrame(
-        NO_RETURN, index=_labels(rows, "case_id"), columns=_labels(columns, "agency")
-    )
-    for case_id, agency, cell in zip(
-        overall["case_id"].astype("str"), overall["agency"], cells, strict=True
-    ):
-        grid.loc[case_id, agency] = cell
-    return grid.astype("str")
+    grid = np.full((len(rows), len(columns)), NO_RETURN, dtype=object)
+    at_row = pd.Index(rows).get_indexer(overall["case_id"].astype("str"))
+    at_column = pd.Index(columns).get_indexer(overall["agency"])
+    grid[at_row, at_column] = cells.to_numpy(dtype=object)  # one cell per pair: checked above
+    return pd.DataFrame(
+        grid, index=_labels(rows, "case_id"), columns=_labels(columns, "agency")
+    ).astype("str")
 
 
 def cases_by_agencies_auditing(grid: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from audit_analysis.clean.concerns import clean_concerns, unlogged_inadequate
@@ -259,8 +260,24 @@ def _clean_submissions(
     # Returns repeat the same few spellings: work each one out once (pure functions).
     text_of = functools.lru_cache(maxsize=None)(clean_text)
     case_of = functools.lru_cache(maxsize=None)(normalise_case_id)
-    grade_of = functools.lru_cache(maxsize=None)(config.scale.parse)
+
+    @functools.cache
+    def grade_of(value: object) -> tuple[str, str | None]:
+        typed = text_of(value)
+        return typed, config.scale.parse(typed)
+
+    status_of = functools.lru_cache(maxsize=None)(parse_status)
+
+    @functools.cache
+    def known_agency(value: object) -> str | None:
+        return config.agency_lookup.get(normalise_label(clean_text(value)))
+
     for table in tables:
+        evidence_columns = [
+            (key, key.split(":", 1)[1] if ":" in key else "overall")
+            for key in table.frame.columns
+            if key == "evidence" or key.startswith("evidence:")
+        ]
         for raw in records_of(table.frame):
             row = raw[ROW]
             case_id = case_of(raw.get("case_id"))
@@ -275,23 +292,20 @@ def _clean_submissions(
                     value=case_id,
                     accepted=accepted_cases,
                 )
-            agency = _agency_of(raw.get("agency"), config, table, row, "agency", check)
+            agency = known_agency(raw.get("agency")) or _agency_of(
+                raw.get("agency"), config, table, row, "agency", check
+            )
             grades: dict[str, str] = {}
             for area in areas:
-                typed = text_of(raw.get(area, ""))
-                grade = grade_of(typed)
+                typed, grade = grade_of(raw.get(area, ""))
                 if grade is None:
                     _grade_problem(config, table, row, area, typed, check)
                 else:
                     grades[area] = grade
-            notes = {
-                key.split(":", 1)[1] if ":" in key else "overall": text_of(value)
-                for key, value in raw.items()
-                if (key == "evidence" or key.startswith("evidence:")) and text_of(value)
-            }
+            notes = {area: text for key, area in evidence_columns if (text := text_of(raw[key]))}
             has_grade = any(g != NOT_GRADED for g in grades.values())
             typed_status = text_of(raw.get("status", ""))
-            status = parse_status(typed_status)
+            status = status_of(typed_status)
             if not typed_status and (has_grade or notes):
                 status = "submitted"
                 check.warn(
@@ -353,17 +367,7 @@ def _clean_submissions(
                     "source": place,
                 }
             )
-            gradings.extend(
-                {
-                    "audit_id": audit_id,
-                    "case_id": case_id,
-                    "agency": agency,
-                    "status": status,
-                    "area": area,
-                    "grade": grades[area],
-                }
-                for area in areas
-            )
+            gradings.append([grades[area] for area in areas])
             evidence.extend(
                 {
                     "audit_id": audit_id,
@@ -380,7 +384,10 @@ def _clean_submissions(
     def ordered(frame: pd.DataFrame, by_area: bool) -> pd.DataFrame:
         if frame.empty:
             return frame
-        cases = sorted(set(frame["case_id"]), key=case_sort_key)
+        return frame.loc[order_of(frame, by_area)].reset_index(drop=True)
+
+    def order_of(frame: pd.DataFrame, by_area: bool) -> pd.Index:
+        cases = sorted(frame["case_id"].unique(), key=case_sort_key)
         ranks = pd.DataFrame(
             {
                 "agency": frame["agency"].map(agency_rank),
@@ -388,14 +395,35 @@ def _clean_submissions(
                 "area": frame["area"].map(area_rank).fillna(-1) if by_area else 0,
             }
         )
-        order = ranks.sort_values(["agency", "case", "area"], kind="stable").index
-        return frame.loc[order].reset_index(drop=True)
+        return ranks.sort_values(["agency", "case", "area"], kind="stable").index
 
+    returns_frame = pd.DataFrame.from_records(returns, columns=RETURNS_COLUMNS)
+    if returns_frame.empty:
+        gradings_frame = pd.DataFrame.from_records([], columns=GRADINGS_COLUMNS)
+    else:
+        read_order = order_of(returns_frame, False)
+        returns_frame = returns_frame.loc[read_order].reset_index(drop=True)
+        grades = np.array(gradings, dtype=object)[read_order.to_numpy()]
+        gradings_frame = _gradings_of(returns_frame, grades, areas)
     return (
-        ordered(pd.DataFrame.from_records(gradings, columns=GRADINGS_COLUMNS), True),
-        ordered(pd.DataFrame.from_records(returns, columns=RETURNS_COLUMNS), False),
+        gradings_frame,
+        returns_frame,
         ordered(pd.DataFrame.from_records(evidence, columns=EVIDENCE_COLUMNS), True),
     )
+
+
+def _gradings_of(returns: pd.DataFrame, grades: np.ndarray, areas: list[str]) -> pd.DataFrame:
+    """One row per return and area, in the returns' order then the areas' (`grades`: one row
+    per return, one column per area), built column by column: a row per case × agency × area
+    is the largest table of a large audit."""
+    each = len(areas)
+    columns = {
+        name: np.repeat(returns[name].to_numpy(dtype=object), each)
+        for name in ("audit_id", "case_id", "agency", "status")
+    }
+    columns["area"] = np.array(areas * len(returns), dtype=object)
+    columns["grade"] = grades.ravel()
+    return pd.DataFrame(columns, columns=GRADINGS_COLUMNS)
 
 
 def _cases_without_returns(

@@ -122,11 +122,15 @@ def clean_concerns(
             )
     concerns = pd.DataFrame.from_records(records, columns=CONCERNS_COLUMNS)
     concerns["date"] = pd.to_datetime(concerns["date"])
-    order = sorted(
-        concerns.index,
-        key=lambda i: (case_sort_key(concerns.at[i, "case_id"]), concerns.at[i, "date"]),
+    keys = list(
+        zip(
+            map(case_sort_key, concerns["case_id"].tolist()),
+            concerns["date"].tolist(),
+            strict=True,
+        )
     )
-    return concerns.loc[order].reset_index(drop=True)
+    order = sorted(range(len(concerns)), key=keys.__getitem__)
+    return concerns.iloc[order].reset_index(drop=True)
 
 
 def unlogged_inadequate(
@@ -140,12 +144,14 @@ def unlogged_inadequate(
         & (gradings["area"] == OVERALL.key)
         & (gradings["grade"] == worst)
     ]
-    logged = set(concerns["case_id"])
+    logged = set(concerns["case_id"].unique())
+    agencies_of: dict[str, dict[str, None]] = {}  # each case's agencies, in table order
+    for case_id, agency in zip(graded["case_id"].tolist(), graded["agency"].tolist(), strict=True):
+        if case_id not in logged:
+            agencies_of.setdefault(case_id, {})[agency] = None
     problems = []
-    for case_id, rows in sorted(graded.groupby("case_id"), key=lambda item: case_sort_key(item[0])):
-        if case_id in logged:
-            continue
-        agencies = list(dict.fromkeys(rows["agency"]))
+    for case_id in sorted(agencies_of, key=lambda c: (case_sort_key(c), c)):  # as groupby did
+        agencies = list(agencies_of[case_id])
         problems.append(
             warning(
                 CONCERNS,

@@ -31,7 +31,13 @@ def clean_moderation(
 ) -> pd.DataFrame:
     """One row per return a panel graded: the agency's overall grade and the panel's."""
     overall = gradings.loc[gradings["area"] == OVERALL.key]
-    own = {(r.case_id, r.agency): (r.status, r.grade) for r in overall.itertuples()}
+    own = dict(
+        zip(
+            zip(overall["case_id"].tolist(), overall["agency"].tolist(), strict=True),
+            zip(overall["status"].tolist(), overall["grade"].tolist(), strict=True),
+            strict=True,
+        )
+    )
     records = []
     for table in tables:
         if MODERATED not in table.frame.columns:

@@ -124,8 +124,11 @@ def _not_blank(cells: pd.DataFrame) -> pd.Series:
     """Rows with at least one cell holding more than whitespace."""
     if cells.empty:
         return pd.Series(False, index=cells.index)
-    filled = [cells[c].str.strip().ne("") for c in cells.columns]
-    return pd.concat(filled, axis=1).any(axis=1)
+    columns = [cells[c].tolist() for c in cells.columns]  # row by row: stops at a filled cell
+    filled = [
+        any(not isinstance(v, str) or v.strip() for v in row) for row in zip(*columns, strict=True)
+    ]
+    return pd.Series(filled, index=cells.index, dtype=bool)
 
 
 def read_csv_table(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -62,8 +62,15 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\S){re.escape(words)}{ending}(?!\S)")
 
 
-def compile_themes(themes: Mapping[str, Sequence[str]]) -> dict[str, list[re.Pattern[str]]]:
-    return {theme: [_phrase_pattern(p) for p in phrases] for theme, phrases in themes.items()}
+NEVER = "(?!)"
+
+
+def compile_themes(themes: Mapping[str, Sequence[str]]) -> dict[str, re.Pattern[str]]:
+    """One pattern per theme matching any of its phrases: one search per theme, not per phrase."""
+    return {
+        theme: re.compile("|".join(_phrase_pattern(p).pattern for p in phrases) or NEVER)
+        for theme, phrases in themes.items()
+    }
 
 
 def split_issues(issues: object) -> list[str]:
@@ -73,21 +80,34 @@ def split_issues(issues: object) -> list[str]:
     return [i.strip() for i in str(issues).split(ISSUE_SEPARATOR) if i.strip()]
 
 
-def themes_of(issue: str, patterns: Mapping[str, Sequence[re.Pattern[str]]]) -> list[str]:
+def themes_of(issue: str, patterns: Mapping[str, re.Pattern[str]]) -> list[str]:
     """The themes one issue falls into, in mapping order; [OTHER_THEME] when none."""
     text = normalise_label(issue)
-    return [t for t, ps in patterns.items() if any(p.search(text) for p in ps)] or [OTHER_THEME]
+    return [t for t, p in patterns.items() if p.search(text)] or [OTHER_THEME]
+
+
+def theme_finder(themes: Mapping[str, Sequence[str]]) -> Callable[[str], list[str]]:
+    """themes_of() for one mapping, remembering each wording: issues repeat across cases."""
+    patterns = compile_themes(themes)
+    found: dict[str, list[str]] = {}
+
+    def find(issue: str) -> list[str]:
+        if issue not in found:
+            found[issue] = themes_of(issue, patterns)
+        return found[issue]
+
+    return find
 
 
 def cases_with_unthemed_issues(
     issues_by_case: Mapping[str, object], themes: Mapping[str, Sequence[str]]
 ) -> list[str]:
     """Cases with at least one issue that falls only into 'Other'."""
-    patterns = compile_themes(themes)
+    find = theme_finder(themes)
     return [
         case_id
         for case_id, issues in issues_by_case.items()
-        if any(themes_of(i, patterns) == [OTHER_THEME] for i in split_issues(issues))
+        if any(find(i) == [OTHER_THEME] for i in split_issues(issues))
     ]
 
 

@@ -8,7 +8,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from audit_analysis.analysis import disclosure
+from audit_analysis.analysis import disclosure, grading
 from audit_analysis.analysis.exhibits.ledger import Ledger
 from audit_analysis.analysis.exhibits.model import Exhibit, frame_like
 from audit_analysis.analysis.findings import count_noun
@@ -62,6 +62,18 @@ class Context:
     def agencies_with_returns(self) -> list[str]:
         present = set(self.audit.returns["agency"])
         return [a for a in self.agencies if a in present]
+
+    @cached_property
+    def grade_counts(self) -> grading.AgencyAreaGrades:
+        """The agency × area × grade counts many grade exhibits are views of, counted once."""
+        return grading.AgencyAreaGrades(self.audit.gradings, self.agencies, self.areas, self.scale)
+
+    @cached_property
+    def overall_grades(self) -> pd.DataFrame:
+        """Each agency's overall grades with the 'All agencies' row (copy before changing it)."""
+        return grading.overall_grade_distribution(
+            self.audit.gradings, self.agencies, self.scale, totals=True
+        )
 
     @cached_property
     def themes(self) -> dict[str, tuple[str, ...]]:

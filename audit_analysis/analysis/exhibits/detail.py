@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from audit_analysis.analysis import grading, profile, referrals
+from audit_analysis.analysis import profile, referrals
 from audit_analysis.analysis.exhibits.context import Context, Finish
 from audit_analysis.analysis.exhibits.model import COUNT, SHARE, TEXT, Exhibit, frame_like
 
@@ -29,24 +29,24 @@ def _plain(
 
 
 def grading_detail(ctx: Context) -> Finish:
-    gradings, areas, scale = ctx.audit.gradings, ctx.areas, ctx.scale
+    counts = ctx.grade_counts
     tables = [
         (
             "good-or-better-share",
             "Share of graded returns at Good or better",
-            grading.good_or_better_share(gradings, ctx.agencies, areas, scale),
+            counts.good_or_better_share(),
             SHARE,
         ),
         (
             "graded-counts",
             "Returns carrying a grade, by agency and key area",
-            grading.graded_counts(gradings, ctx.agencies, areas, scale),
+            counts.graded(),
             COUNT,
         ),
         (
             "agency-area-grades",
             "Grades by agency and key area",
-            grading.agency_area_grade_matrix(gradings, ctx.agencies, areas, scale),
+            counts.matrix.copy(),
             COUNT,
         ),
     ]

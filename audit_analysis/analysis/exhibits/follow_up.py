@@ -37,11 +37,14 @@ def _concerns(ctx: Context) -> pd.DataFrame:
 def concerns(ctx: Context) -> Finish:
     """Each concern raised, open ones first, and the cases graded at the worst with none logged."""
     log = _concerns(ctx)
-    order = sorted(
-        log.index,
-        key=lambda i: (log.at[i, "status"] != "open", case_sort_key(log.at[i, "case_id"])),
+    keys = list(
+        zip(
+            [status != "open" for status in log["status"].tolist()],
+            map(case_sort_key, log["case_id"].tolist()),
+            strict=True,
+        )
     )
-    open_first = log.loc[order]
+    open_first = log.iloc[sorted(range(len(log)), key=keys.__getitem__)]
     table = pd.DataFrame(
         {
             "Agency": open_first["agency"].to_numpy(),

@@ -153,10 +153,8 @@ def _relate_rows_to_received(ctx: Context, keys: pd.DataFrame, agency_of_row) ->
 
 def overall_grades(ctx: Context) -> Finish:
     """Overall grades by agency: the table, the chart, and the audit's paragraph."""
-    table = grading.overall_grade_distribution(
-        ctx.audit.gradings, ctx.agencies, ctx.scale, totals=True
-    )
-    table.columns.name = "grade or status"
+    table = ctx.overall_grades.copy()
+    table.columns = table.columns.rename("grade or status")
     keys = _grade_keys(table, ctx)
     ctx.record(table, keys)
     _relate_rows_to_received(ctx, keys, _agency)
@@ -221,7 +219,7 @@ def _area_keys(ctx: Context) -> dict[str, str]:
 
 def area_grades(ctx: Context) -> Finish:
     """Grades by key area, all agencies together."""
-    table = grading.area_grade_distribution(ctx.audit.gradings, ctx.areas, ctx.scale)
+    table = ctx.grade_counts.area_grades()
     keys = _grade_keys(table, ctx, area_of_row=_area_keys(ctx), agency=None)
     ctx.record(table, keys)
     _relate_rows_to_received(ctx, keys, lambda _row: None)
@@ -264,9 +262,7 @@ def agencies(ctx: Context) -> Finish:
     area_of_row = _area_keys(ctx)
     tables = {}
     for agency in ctx.agencies_with_returns:
-        table = grading.area_grade_distribution(
-            ctx.audit.gradings, ctx.areas, ctx.scale, agency=agency
-        )
+        table = ctx.grade_counts.area_grades(agency)
         keys = _grade_keys(table, ctx, area_of_row=area_of_row, agency=agency)
         ctx.record(table, keys)
         _relate_rows_to_received(ctx, keys, lambda _row, a=agency: a)
@@ -369,9 +365,8 @@ def _row_grade_cells_hidden(ctx: Context, index, columns, hidden: set[str]) -> p
 
 def graded_share(ctx: Context) -> Finish:
     """Share of returns carrying a grade, by agency and key area (methodology)."""
-    gradings = ctx.audit.gradings
-    table = grading.graded_share(gradings, ctx.agencies, ctx.areas, ctx.scale)
-    small = grading.graded_share_mask(gradings, ctx.agencies, ctx.areas, ctx.scale, ctx.threshold)
+    table = ctx.grade_counts.graded_share()
+    small = ctx.grade_counts.graded_share_mask(ctx.threshold)
 
     def finish(hidden: set[str]) -> list[Exhibit]:
         mask = small | _row_grade_cells_hidden(ctx, table.index, table.columns, hidden)
@@ -404,14 +399,11 @@ def graded_share(ctx: Context) -> Finish:
 
 def good_or_better(ctx: Context) -> Finish:
     """The heatmap of the share of graded audits at Good or better, by agency and key area."""
-    gradings = ctx.audit.gradings
-    share = grading.good_or_better_share(gradings, ctx.agencies, ctx.areas, ctx.scale)
-    counts = grading.graded_counts(gradings, ctx.agencies, ctx.areas, ctx.scale)
-    small = grading.good_or_better_share_mask(
-        gradings, ctx.agencies, ctx.areas, ctx.scale, ctx.threshold
-    )
+    share = ctx.grade_counts.good_or_better_share()
+    counts = ctx.grade_counts.graded()
+    small = ctx.grade_counts.good_or_better_share_mask(ctx.threshold)
     if ctx.threshold is not None:
-        good = grading.good_or_better_counts(gradings, ctx.agencies, ctx.areas, ctx.scale)
+        good = ctx.grade_counts.good_or_better()
         small |= disclosure.share_mask([good, counts - good, counts], ctx.threshold)
 
     graded = quantity("audits", graded="yes", agency="each", area="each")

@@ -26,9 +26,7 @@ def headlines(ctx: Context) -> Finish:
     No pooled "Good or better": unmoderated self-grades added across agencies would read as
     a league table (and its sum would force more counts to be hidden in a publication)."""
     scale = ctx.scale
-    overall = grading.overall_grade_distribution(
-        ctx.audit.gradings, ctx.agencies, scale, totals=True
-    ).loc[grading.ALL_AGENCIES]
+    overall = ctx.overall_grades.loc[grading.ALL_AGENCIES]
     worst = scale.grades[-1]
     graded = int(sum(overall[g] for g in scale.grades))
     ledger = ctx.ledger

@@ -197,6 +197,14 @@ def _safe(
     return safe
 
 
+def linprog(c: np.ndarray, **problem) -> object:
+    """scipy's linprog, imported when first needed: scipy.optimize takes about 0.3 s to load
+    and only a publication version (one with a threshold) solves anything."""
+    from scipy.optimize import linprog as solve
+
+    return solve(c, **problem)
+
+
 def _extreme(
     problem: dict, i: int, size: int, direction: float, key: str
 ) -> tuple[int | None, np.ndarray | None]:

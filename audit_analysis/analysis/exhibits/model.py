@@ -82,8 +82,10 @@ class Exhibit:
 
     def hidden_cells(self) -> list[tuple[str, str]]:
         """(row, column) of every hidden cell, in table order."""
-        stacked = self.hidden.stack()
-        return [(str(r), str(c)) for (r, c), is_hidden in stacked.items() if is_hidden]
+        rows, columns = np.nonzero(self.hidden.to_numpy(dtype=bool))  # row by row, as read
+        row_names = [str(r) for r in self.hidden.index]
+        column_names = [str(c) for c in self.hidden.columns]
+        return [(row_names[r], column_names[c]) for r, c in zip(rows, columns, strict=True)]
 
     def shown_quantities(self) -> dict[str, bool]:
         """Each quantity key this exhibit prints, and whether it is hidden here."""
