@@ -7,11 +7,14 @@ the analysis never runs on a hand-edited or stale file that breaks the contract)
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
+import pandera
 
 from audit_analysis import __version__
 from audit_analysis.clean.cleaning import CleanAudit
@@ -68,6 +71,7 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
     if not clean.ok or clean.config is None:
         raise AuditDataError(clean.audit_id, clean.problems)
     checks = schemas(clean.config)
+    validated = {}
     with building(paths.processed) as staging:
         for name, frame in clean.tables().items():
             valid = checks[name].validate(frame, lazy=True)
@@ -75,7 +79,9 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
             for column in TABLES[name].columns:
                 if column.kind == DATE:
                     out[column.name] = out[column.name].dt.strftime("%Y-%m-%d")
-            out.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
+            data = out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            (staging / f"{name}.csv").write_bytes(data)
+            validated[name] = _validated_key(data, name, clean.config)
         (staging / CONFIG_COPY).write_bytes((paths.raw / CONFIG_COPY).read_bytes())
         (staging / COMMENTARY_COPY).write_text(clean.commentary, encoding="utf-8")
         if clean.publication_commentary is not None:
@@ -96,13 +102,41 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
             "grade_scale": clean.config.grade_scale,
             "inputs": file_hashes(paths.raw),
             "rows": {name: len(frame) for name, frame in clean.tables().items()},
+            "validated": validated,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return paths.processed
 
 
+def _validated_key(data: bytes, name: str, config: AuditConfig) -> str:
+    """What a processed file's check on write vouches for: these bytes, under this table's
+    declaration for this audit's settings, by this code and pandera. The manifest records it so
+    the read right after a clean need not check the same bytes again (a large audit's gradings
+    take a second); a hand-edited file, settings or code no longer match and are checked."""
+    contract = [
+        __version__,
+        pandera.__version__,
+        name,
+        list(TABLES[name].unique),
+        [
+            [
+                c.name,
+                c.kind,
+                c.nullable,
+                c.unique,
+                None if c.allowed is None else list(c.allowed(config)),
+            ]
+            for c in TABLES[name].columns
+        ],
+    ]
+    digest = hashlib.sha256(json.dumps(contract, sort_keys=True).encode("utf-8"))
+    digest.update(data)
+    return digest.hexdigest()
+
+
 def read_processed(paths: AuditPaths) -> ProcessedAudit:
-    """Read an audit's processed tables, checked against their schemas."""
+    """Read an audit's processed tables, checked against their schemas (unless the manifest
+    vouches that these exact bytes passed the same schema when this code wrote them)."""
     folder = paths.processed
     if not (folder / MANIFEST).is_file():
         raise FileNotFoundError(
@@ -112,21 +146,29 @@ def read_processed(paths: AuditPaths) -> ProcessedAudit:
     if config is None or errors_in(problems):
         raise AuditDataError(paths.audit_id, problems)
     checks = schemas(config)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    validated = manifest.get("validated", {})
     frames = {}
     for name in TABLE_COLUMNS:
-        frame = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+        data = (folder / f"{name}.csv").read_bytes()
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
         for column in TABLES[name].columns:
             if column.kind == AGE:
                 frame[column.name] = pd.to_numeric(frame[column.name]).astype("Int64")
             elif column.kind == DATE:
-                frame[column.name] = pd.to_datetime(frame[column.name], format="%Y-%m-%d")
+                frame[column.name] = pd.to_datetime(frame[column.name], format="%Y-%m-%d").astype(
+                    "datetime64[ns]"
+                )
             elif column.kind == COUNT:
                 frame[column.name] = frame[column.name].astype("int64")
-        frames[name] = checks[name].validate(frame, lazy=True)
+        if validated.get(name) == _validated_key(data, name, config):
+            frames[name] = frame  # these very bytes passed this very schema when written
+        else:
+            frames[name] = checks[name].validate(frame, lazy=True)
     return ProcessedAudit(
         config=config,
         commentary=(folder / COMMENTARY_COPY).read_text(encoding="utf-8"),
-        manifest=json.loads((folder / MANIFEST).read_text(encoding="utf-8")),
+        manifest=manifest,
         themes=load_themes(folder / THEMES) if (folder / THEMES).is_file() else None,
         publication_commentary=(
             (folder / PUBLICATION_COMMENTARY).read_text(encoding="utf-8")
