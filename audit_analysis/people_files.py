@@ -37,14 +37,27 @@ def protect_cell(cell) -> None:
         cell.quotePrefix = True
 
 
+def _has_formula(values: pd.Series | pd.Index) -> bool:
+    """Whether any text in `values` would run as a formula, asking once per distinct value:
+    a large audit's tidy tables repeat the same labels across a million cells."""
+    if isinstance(values, pd.RangeIndex):
+        return False
+    _codes, distinct = pd.factorize(values)
+    return any(defuse_formula(value) is not value for value in distinct)
+
+
 def defuse_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell, header and index label defused."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+        if out[column].dtype == object or (
+            pd.api.types.is_string_dtype(out[column]) and _has_formula(out[column])
+        ):  # mapping an object column also settles its type (numbers written as numbers)
             out[column] = out[column].map(defuse_formula)
-    out.columns = out.columns.map(defuse_formula)
-    out.index = out.index.map(defuse_formula)
+    if _has_formula(out.columns):
+        out.columns = out.columns.map(defuse_formula)
+    if _has_formula(out.index):
+        out.index = out.index.map(defuse_formula)
     return out
 
 

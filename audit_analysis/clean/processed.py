@@ -8,7 +8,6 @@ the analysis never runs on a hand-edited or stale file that breaks the contract)
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -79,9 +78,8 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
             for column in TABLES[name].columns:
                 if column.kind == DATE:
                     out[column.name] = out[column.name].dt.strftime("%Y-%m-%d")
-            data = out.to_csv(index=False, lineterminator="\n").encode("utf-8")
-            (staging / f"{name}.csv").write_bytes(data)
-            validated[name] = _validated_key(data, name, clean.config)
+            out.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
+            validated[name] = _validated_key(staging / f"{name}.csv", name, clean.config)
         (staging / CONFIG_COPY).write_bytes((paths.raw / CONFIG_COPY).read_bytes())
         (staging / COMMENTARY_COPY).write_text(clean.commentary, encoding="utf-8")
         if clean.publication_commentary is not None:
@@ -108,7 +106,7 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
     return paths.processed
 
 
-def _validated_key(data: bytes, name: str, config: AuditConfig) -> str:
+def _validated_key(file: Path, name: str, config: AuditConfig) -> str:
     """What a processed file's check on write vouches for: these bytes, under this table's
     declaration for this audit's settings, by this code and pandera. The manifest records it so
     the read right after a clean need not check the same bytes again (a large audit's gradings
@@ -130,8 +128,8 @@ def _validated_key(data: bytes, name: str, config: AuditConfig) -> str:
         ],
     ]
     digest = hashlib.sha256(json.dumps(contract, sort_keys=True).encode("utf-8"))
-    digest.update(data)
-    return digest.hexdigest()
+    with file.open("rb") as handle:
+        return hashlib.file_digest(handle, lambda: digest).hexdigest()
 
 
 def read_processed(paths: AuditPaths) -> ProcessedAudit:
@@ -150,8 +148,7 @@ def read_processed(paths: AuditPaths) -> ProcessedAudit:
     validated = manifest.get("validated", {})
     frames = {}
     for name in TABLE_COLUMNS:
-        data = (folder / f"{name}.csv").read_bytes()
-        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+        frame = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
         for column in TABLES[name].columns:
             if column.kind == AGE:
                 frame[column.name] = pd.to_numeric(frame[column.name]).astype("Int64")
@@ -161,7 +158,7 @@ def read_processed(paths: AuditPaths) -> ProcessedAudit:
                 )
             elif column.kind == COUNT:
                 frame[column.name] = frame[column.name].astype("int64")
-        if validated.get(name) == _validated_key(data, name, config):
+        if validated.get(name) == _validated_key(folder / f"{name}.csv", name, config):
             frames[name] = frame  # these very bytes passed this very schema when written
         else:
             frames[name] = checks[name].validate(frame, lazy=True)

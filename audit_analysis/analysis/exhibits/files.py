@@ -123,7 +123,9 @@ def write_exhibits(exhibits: Exhibits, folder: Path, provenance: dict | None = N
         **(provenance or {}),
         "exhibits": [exhibit_record(e, exhibits.publication) for e in exhibits.values()],
     }
-    text = json.dumps(index, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    # No indent: json's C encoder only runs without one, and is ~10× faster on a large audit's
+    # case tables; every reader parses the file, none reads it by line.
+    text = json.dumps(index, ensure_ascii=False, allow_nan=False) + "\n"
     return write_atomic(folder / INDEX, text)
 
 
