@@ -8,7 +8,7 @@ import pytest
 from conftest import MINIMAL_AUDIT
 
 from audit_analysis.clean.pipeline import clean
-from audit_analysis.clean.processed import read_processed
+from audit_analysis.clean.processed import _write_csv, read_processed
 
 
 def test_a_table_read_right_after_its_clean_equals_the_schema_checked_one(
@@ -46,3 +46,16 @@ def test_edited_settings_have_the_unchanged_tables_checked_again(minimal_workspa
     )
     with pytest.raises(pandera.errors.SchemaErrors, match="Police"):
         read_processed(paths)
+
+
+@pytest.mark.parametrize("rows_at_once", [1, 2, 100_000])
+def test_a_text_table_is_written_byte_for_byte_as_pandas_writes_it(tmp_path, rows_at_once):
+    texts = ["plain", "a, comma", 'a "quote"', "two\nlines", "carriage\rreturn", "", " spaced "]
+    frame = pd.DataFrame(
+        {"text": pd.array([*texts, None], dtype="str"), "same": pd.array(["x"] * 8, dtype="str")}
+    )
+    frame.columns = ["text, typed", "same"]
+    _write_csv(frame, tmp_path / "fast.csv", rows_at_once=rows_at_once)
+    frame.to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\n")
+    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+    assert (tmp_path / "fast.csv").read_text(encoding="utf-8").startswith('"text, typed",same\n')

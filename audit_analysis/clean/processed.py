@@ -7,11 +7,14 @@ the analysis never runs on a hand-edited or stale file that breaks the contract)
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera
 
@@ -78,7 +81,7 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
             for column in TABLES[name].columns:
                 if column.kind == DATE:
                     out[column.name] = out[column.name].dt.strftime("%Y-%m-%d")
-            out.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
+            _write_csv(out, staging / f"{name}.csv")
             validated[name] = _validated_key(staging / f"{name}.csv", name, clean.config)
         (staging / CONFIG_COPY).write_bytes((paths.raw / CONFIG_COPY).read_bytes())
         (staging / COMMENTARY_COPY).write_text(clean.commentary, encoding="utf-8")
@@ -104,6 +107,35 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return paths.processed
+
+
+def _csv_field(value: str) -> str:
+    """One field as the csv module writes it (quoted only when it must be)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([value, ""])
+    return buffer.getvalue()[: -len(",\n")]
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, rows_at_once: int = 100_000) -> None:
+    """The bytes `frame.to_csv(path, index=False, lineterminator="\n")` writes, sooner.
+
+    A large audit's gradings are a million rows of a few hundred distinct values, and the
+    csv module takes ~2 s over them field by field: a table of text quotes each distinct
+    value once and joins its rows. Other tables go through pandas as they are.
+    """
+    if frame.empty or not all(pd.api.types.is_string_dtype(frame[c]) for c in frame.columns):
+        frame.to_csv(path, index=False, lineterminator="\n")
+        return
+    fields = []
+    for column in frame.columns:
+        codes, distinct = pd.factorize(frame[column].to_numpy(dtype=object))
+        quoted = np.array([*map(_csv_field, distinct), ""], dtype=object)  # missing: ""
+        fields.append(quoted[codes])
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(",".join(map(_csv_field, frame.columns)) + "\n")
+        for start in range(0, len(frame), rows_at_once):
+            part = [column[start : start + rows_at_once].tolist() for column in fields]
+            out.write("\n".join(map(",".join, zip(*part, strict=True))) + "\n")
 
 
 def _validated_key(file: Path, name: str, config: AuditConfig) -> str:
