@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -39,6 +40,7 @@ CONFIG_COPY = "audit.yaml"
 COMMENTARY_COPY = "commentary.md"
 REPORT_TEXT = "validation_report.txt"
 REPORT_JSON = "validation_report.json"
+MAY_NEED_QUOTES = re.compile(r'[,"\r\n]')
 TABLE_COLUMNS = {name: table.column_names for name, table in TABLES.items()}
 
 
@@ -111,6 +113,8 @@ def write_processed(clean: CleanAudit, paths: AuditPaths) -> Path:
 
 def _csv_field(value: str) -> str:
     """One field as the csv module writes it (quoted only when it must be)."""
+    if value and not MAY_NEED_QUOTES.search(value):
+        return value  # what the csv module writes for it: asking it costs ~3 µs a value
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([value, ""])
     return buffer.getvalue()[: -len(",\n")]
