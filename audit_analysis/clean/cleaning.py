@@ -278,8 +278,46 @@ def _clean_submissions(
             for key in table.frame.columns
             if key == "evidence" or key.startswith("evidence:")
         ]
-        for raw in records_of(table.frame):
-            row = raw[ROW]
+        names = list(table.frame.columns)
+        cells = {name: table.frame[name].tolist() for name in names}
+        size = len(table.frame)
+        accepted: list[tuple[int, str, str, str, str]] = []
+        cases_of = [case_of(v) for v in cells.get("case_id", [None] * size)]
+        agencies_of = [known_agency(v) for v in cells.get("agency", [None] * size)]
+        typed_statuses = [text_of(v) for v in cells.get("status", [""] * size)]
+        statuses = [status_of(t) for t in typed_statuses]
+        parsed = np.array(
+            [[grade_of(v)[1] for v in cells.get(area, [""] * size)] for area in areas],
+            dtype=object,
+        ).reshape(len(areas), size)
+        # A row with nothing to report takes the short way; any other goes through the checks
+        # below, in row order, so the problems come out as one row-by-row pass lists them.
+        graded = ((parsed != None) & (parsed != NOT_GRADED)).any(axis=0)  # noqa: E711
+        plain = (
+            np.array(
+                [bool(c) and (not case_ids or c in case_ids) for c in cases_of], dtype=bool
+            ).reshape(size)
+            & np.array([a is not None for a in agencies_of], dtype=bool).reshape(size)
+            & (parsed != None).all(axis=0)  # noqa: E711
+            & np.array([bool(t) for t in typed_statuses], dtype=bool).reshape(size)
+            & np.array(
+                [
+                    s is not None and s not in ("no_involvement", "not_submitted", OUTSIDE_PERIOD)
+                    for s in statuses
+                ],
+                dtype=bool,
+            ).reshape(size)
+            & ~(np.array([s == "submitted" for s in statuses], dtype=bool).reshape(size) & ~graded)
+        )
+        for index in range(size):
+            row = cells[ROW][index]
+            if plain[index] and (cases_of[index], agencies_of[index]) not in first_seen:
+                case_id, agency = cases_of[index], agencies_of[index]
+                place = place_of(table, row)
+                first_seen[case_id, agency] = place
+                accepted.append((index, case_id, agency, statuses[index], place))
+                continue
+            raw = {name: cells[name][index] for name in names}
             case_id = case_of(raw.get("case_id"))
             if not case_id:
                 check.error(table, row, "case_id", "case id is blank")
@@ -358,6 +396,9 @@ def _clean_submissions(
                 )
                 continue
             first_seen[case_id, agency] = place
+            accepted.append((index, case_id, agency, status, place))
+        gradings.extend(parsed[:, [a[0] for a in accepted]].T.tolist())
+        for index, case_id, agency, status, place in accepted:
             returns.append(
                 {
                     "audit_id": audit_id,
@@ -367,7 +408,9 @@ def _clean_submissions(
                     "source": place,
                 }
             )
-            gradings.append([grades[area] for area in areas])
+            notes = {
+                area: text for key, area in evidence_columns if (text := text_of(cells[key][index]))
+            }
             evidence.extend(
                 {
                     "audit_id": audit_id,
