@@ -55,6 +55,8 @@ from audit_analysis.vocabulary import (
     suggest,
 )
 
+UNGRADED = ("no_involvement", "not_submitted", OUTSIDE_PERIOD)
+"""Statuses of a return that carries no grades."""
 GRADINGS_COLUMNS = TABLES["gradings"].column_names
 RETURNS_COLUMNS = TABLES["returns"].column_names
 EVIDENCE_COLUMNS = TABLES["evidence"].column_names
@@ -292,7 +294,7 @@ def _clean_submissions(
         ).reshape(len(areas), size)
         # A row with nothing to report takes the short way; any other goes through the checks
         # below, in row order, so the problems come out as one row-by-row pass lists them.
-        graded = ((parsed != None) & (parsed != NOT_GRADED)).any(axis=0)  # noqa: E711
+        any_grade = ((parsed != None) & (parsed != NOT_GRADED)).any(axis=0)  # noqa: E711
         plain = (
             np.array(
                 [bool(c) and (not case_ids or c in case_ids) for c in cases_of], dtype=bool
@@ -300,14 +302,12 @@ def _clean_submissions(
             & np.array([a is not None for a in agencies_of], dtype=bool).reshape(size)
             & (parsed != None).all(axis=0)  # noqa: E711
             & np.array([bool(t) for t in typed_statuses], dtype=bool).reshape(size)
-            & np.array(
-                [
-                    s is not None and s not in ("no_involvement", "not_submitted", OUTSIDE_PERIOD)
-                    for s in statuses
-                ],
-                dtype=bool,
-            ).reshape(size)
-            & ~(np.array([s == "submitted" for s in statuses], dtype=bool).reshape(size) & ~graded)
+            & np.array([s is not None for s in statuses], dtype=bool).reshape(size)
+            & ~(np.array([s in UNGRADED for s in statuses], dtype=bool).reshape(size) & any_grade)
+            & ~(
+                np.array([s == "submitted" for s in statuses], dtype=bool).reshape(size)
+                & ~any_grade
+            )
         )
         for index in range(size):
             row = cells[ROW][index]
@@ -366,7 +366,7 @@ def _clean_submissions(
                     else None,
                     accepted=", ".join(status_spellings()),
                 )
-            if status in ("no_involvement", "not_submitted", OUTSIDE_PERIOD) and has_grade:
+            if status in UNGRADED and has_grade:
                 graded = [a for a, g in grades.items() if g != NOT_GRADED]
                 check.error(
                     table,
