@@ -43,7 +43,7 @@ def _has_formula(values: pd.Series | pd.Index) -> bool:
     if isinstance(values, pd.RangeIndex):
         return False
     _codes, distinct = pd.factorize(values)
-    return any(defuse_formula(value) is not value for value in distinct)
+    return any(defuse_formula(value) is not value for value in distinct.tolist())
 
 
 def defuse_frame(frame: pd.DataFrame) -> pd.DataFrame:
