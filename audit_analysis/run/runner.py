@@ -249,10 +249,10 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
     started = time.monotonic()
     audit = workspace.audit(audit_id)
     paths = audit.for_version(options.publication)
-    steps, done = len(options.notebooks), 0
+    steps, done = len(options.notebooks), []  # notebooks done; appended to from threads
 
     def failed(error: str, **where) -> RunResult:
-        bar.advance(steps - done)
+        bar.advance(steps - len(done))
         return RunResult(audit_id, False, time.monotonic() - started, error=error, **where)
 
     keep = _working_paths(audit, options.publication)
@@ -280,7 +280,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 )
             ]
             bar.advance(len(carried))
-            done += len(carried)
+            done += carried
             jobs = _jobs(options.notebooks, snapshot.notebooks, carried)
             early = {job.name: _start_kernel(job) for job in jobs if job.needs <= set(carried)}
             for kernel in early.values():
@@ -299,7 +299,6 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
             }
 
             def execute(job: Job, kernel: WarmKernel) -> None:
-                nonlocal done
                 bar.start(f"{audit_id}/{job.name}")
                 try:
                     _execute(
@@ -313,7 +312,7 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 finally:
                     kernel.shutdown()
                 bar.advance()
-                done += 1
+                done.append(job.name)
 
             import_in_background(("papermill", *EXPORT_MODULES))  # this process waits on kernels
             run_jobs(
