@@ -158,10 +158,16 @@ def carry_exhibits(outputs: Path, staging: Path) -> None:
             shutil.copytree(outputs / folder, staging / folder)
 
 
+def declared(notebook: Path) -> dict:
+    """What a notebook declares about itself: its metadata's `audit_analysis` (README)."""
+    metadata = read_json(notebook).get("metadata", {})
+    found = metadata.get("audit_analysis", {}) if isinstance(metadata, dict) else {}
+    return found if isinstance(found, dict) else {}
+
+
 def notebook_reads(notebook: Path) -> frozenset[str]:
     """The roles a notebook declares it reads; every role when it declares none."""
-    metadata = read_json(notebook).get("metadata", {})
-    reads = metadata.get("audit_analysis", {}).get("reads") if isinstance(metadata, dict) else None
+    reads = declared(notebook).get("reads")
     if not isinstance(reads, list) or not all(r in ROLES for r in reads):
         return frozenset(ROLES)
     return frozenset(reads)
