@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import os
 import shutil
 import threading
 import time
@@ -282,10 +283,14 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
             bar.advance(len(carried))
             done += carried
             jobs = _jobs(options.notebooks, snapshot.notebooks, carried)
-            early = {job.name: _start_kernel(job) for job in jobs if job.needs <= set(carried)}
+            few = len(jobs) <= (os.cpu_count() or 1)  # then warming them all at once slows none
+            early = {
+                job.name: _start_kernel(job) for job in jobs if few or job.needs <= set(carried)
+            }
             for kernel in early.values():
                 kernels.callback(kernel.shutdown)
             reused = reuse.prepare_processed(audit, snapshot, clean)
+            import_in_background(("papermill", *EXPORT_MODULES))  # needed once the kernels work
             if plan.exhibits:
                 reuse.carry_exhibits(paths.outputs, staging)
             if options.final or options.publication:
@@ -314,7 +319,6 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 bar.advance()
                 done.append(job.name)
 
-            import_in_background(("papermill", *EXPORT_MODULES))  # this process waits on kernels
             run_jobs(
                 jobs,
                 set(carried),
