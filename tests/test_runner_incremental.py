@@ -135,6 +135,23 @@ def test_a_commentary_only_change_reruns_without_recleaning(workspace, export, m
     assert (state.processed, state.paper) == ("current", "current (draft)")
 
 
+def test_reused_tables_carry_a_validation_report_of_the_new_commentary(workspace, export):
+    from audit_analysis.clean.pipeline import validate
+
+    run(workspace)
+    commentary = workspace.audit(MINIMAL).raw / "commentary.md"
+    commentary.write_text(commentary.read_text() + "\n## Not a part\n\nLost words.\n")
+
+    run(workspace)
+
+    assert entry(workspace)["reused_processed_tables"] is True
+    report = json.loads((workspace.audit(MINIMAL).processed / "validation_report.json").read_text())
+    fresh = validate(workspace.audit(MINIMAL)).problems
+    assert sorted(p["text"] for p in report["problems"]) == sorted(str(p) for p in fresh)
+    assert any("'## Not a part'" in p["text"] for p in report["problems"])
+    assert report["warnings"] == len(fresh)
+
+
 def test_the_manifest_hashes_inputs_by_role(workspace, export):
     run(workspace)
     before = entry(workspace)["roles"]

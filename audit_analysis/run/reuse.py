@@ -114,6 +114,9 @@ def _reuse_processed(audit: AuditPaths, snapshot: Snapshot, manifest: dict) -> b
             (target / name).unlink(missing_ok=True)
     manifest = manifest | {"inputs": snapshot.inputs}
     (target / PROCESSED_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    from audit_analysis.clean.processed import renew_commentary_problems
+
+    renew_commentary_problems(snapshot.paths)
     return True
 
 
