@@ -246,6 +246,45 @@ def test_a_killed_run_leaves_a_build_folder_the_next_run_removes(workspace, expo
     assert not any(".building-" in name for name in entry(workspace)["files"])
 
 
+def test_ctrl_c_stops_every_running_notebook_and_keeps_no_failure(workspace, export):
+    sleeper = (
+        "import os, time\nfrom pathlib import Path\n"
+        "Path(output_dir, f'pid-{os.getpid()}').touch()\ntime.sleep(300)"
+    )
+    for name in ("02_sleep.ipynb", "03_sleep.ipynb"):
+        write_notebook(workspace.notebooks, name, sleeper, declared={"needs": ["01_count.ipynb"]})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "audit_analysis.cli", "run", "-q", "--root", str(workspace.root)]
+        + [MINIMAL],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while len(pids := list(workspace.outputs.glob(".*.building-*/pid-*"))) < 2:
+            assert time.monotonic() < deadline, "the two notebooks never both started"
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends; kernels have their own session
+        _, err = process.communicate(timeout=60)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL) if _alive(process.pid) else None
+    assert process.returncode == 130 and err.strip() == "audit-analysis: interrupted"
+    assert not (workspace.audit(MINIMAL).outputs / ".failed").exists()
+    kernels = [int(p.name.removeprefix("pid-")) for p in pids]
+    assert [_process_alive(pid) for pid in kernels] == [False, False]
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def _alive(pid: int) -> bool:
     try:
         os.killpg(pid, 0)

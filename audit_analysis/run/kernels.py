@@ -51,6 +51,8 @@ class WarmKernel:
         self.manager = _ClientsKept(kernel_name=kernel_name)
         self.manager.start_kernel(extra_arguments=list(extra_arguments), cwd=str(cwd))
         self._stopping = threading.Lock()
+        self.stopped = False
+        """Shut down by `shutdown`: a notebook failing then was stopped, not broken."""
         self._warm_client = self.manager.client()
         self._warming = threading.Thread(target=self._warm, args=(code,), daemon=True)
         self._warming.start()
@@ -82,6 +84,7 @@ class WarmKernel:
     def shutdown(self) -> None:
         """Stop the kernel and close its clients' channels; safe to call twice, from any thread."""
         with self._stopping:
+            self.stopped = True
             if self.manager.has_kernel:
                 self.manager.shutdown_kernel(now=True)
             self._warming.join(timeout=5)

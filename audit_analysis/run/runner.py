@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from tqdm import tqdm
 
@@ -426,10 +427,10 @@ def _execute(
     notebook: Path, output: Path, parameters: dict, paths: AuditPaths, cwd: Path, kernel: WarmKernel
 ) -> None:
     """Run one notebook with papermill, in this process, in its own warm kernel (no fresh
-    interpreter); on failure keep the executed copy and raise _Failure."""
+    interpreter); on failure keep the executed copy and raise _Failure. A notebook whose
+    kernel was stopped under it (Ctrl-C, another audit's interrupt) is not a failure to keep."""
     skip_slow_optional_imports()
     import papermill
-    from papermill.exceptions import PapermillExecutionError
 
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -443,14 +444,23 @@ def _execute(
             kernel_name=_KERNEL_NAME,
             km=kernel.ready(),
         )
-    except PapermillExecutionError as exc:
+    except Exception as exc:
+        if kernel.stopped:
+            raise _Failure("interrupted", notebook.name) from exc
+        _failed_notebook(exc, notebook, output, paths)
+
+
+def _failed_notebook(exc: Exception, notebook: Path, output: Path, paths: AuditPaths) -> NoReturn:
+    """Keep what the failed notebook had run, and raise the _Failure that names its cell."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
         kept = _keep_failed(paths, notebook.name, output.read_bytes())
         evalue = exc.evalue.strip().splitlines()
         error = exc.ename + (f": {evalue[0]}" if evalue else "")
         raise _Failure(error, notebook.name, _cell_label(kept, exc), kept) from exc
-    except Exception as exc:
-        kept = _keep_failed(paths, notebook.name, output.read_bytes()) if output.is_file() else None
-        raise _Failure(f"{type(exc).__name__}: {exc}", notebook.name, kept=kept) from exc
+    kept = _keep_failed(paths, notebook.name, output.read_bytes()) if output.is_file() else None
+    raise _Failure(f"{type(exc).__name__}: {exc}", notebook.name, kept=kept) from exc
 
 
 def _cell_label(executed: Path, exc) -> str:
