@@ -328,3 +328,33 @@ def test_final_export_fails_naming_missing_commentary_and_keeps_old_outputs(tmp_
     assert (outputs / "previous.txt").read_text() == "an earlier run"
     assert not workspace.audit(MINIMAL_AUDIT.name).paper("html").exists()
     assert not (outputs / "notebooks").exists()
+
+
+def test_a_commentary_edit_reruns_only_the_paper_notebook(papers, tmp_path):
+    """Exhibits, notebooks 01–03 and the cleaned tables are reused; the paper shows the new
+    words, and the commentary checks the auditor sees in notebook 04 stay out of it."""
+    shutil.copytree(papers.root, tmp_path / "copy")
+    workspace = type(papers)(tmp_path / "copy")
+    paths = workspace.audit(SAMPLE_AUDIT.name)
+    commentary = paths.raw / "commentary.md"
+    commentary.write_text(
+        commentary.read_text().replace("## Summary\n", "## Summary\n\nA sentence added today.\n", 1)
+    )
+    figures = {p.name: p.read_bytes() for p in (paths.outputs / "figures").iterdir()}
+
+    [result] = run_audits(workspace, [SAMPLE_AUDIT.name], final=True, progress=False)
+
+    assert result.ok, result.summary()
+    entry = json.loads((paths.outputs / "manifest.json").read_text())["papers"]["internal"]
+    assert entry["reused_notebooks"] == [
+        "01_clean_and_validate.ipynb",
+        "02_grading.ipynb",
+        "03_referrals_and_profile.ipynb",
+    ]
+    assert entry["reused_processed_tables"] is True
+    assert {p.name: p.read_bytes() for p in (paths.outputs / "figures").iterdir()} == figures
+    html = paths.paper("html").read_text()
+    assert "A sentence added today." in html
+    assert "The commentary:" not in html
+    executed = json.loads((paths.outputs / "notebooks" / "04_board_paper.ipynb").read_text())
+    assert "The commentary:** no problems found." in json.dumps(executed)

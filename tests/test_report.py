@@ -250,12 +250,31 @@ def test_notebook_01_reports_the_clean_a_run_just_made_instead_of_cleaning_again
     recorded = validation_blocks(MINIMAL_AUDIT.name, root)  # the tables are current: no clean
     assert validated == []
     assert _text(recorded) == _text(fresh)
-    assert "2 warning(s)" in _text(fresh) and "Not a part" in _text(fresh)
+    assert "1 warning(s)" in _text(fresh) and "concerns.csv" in _text(fresh)
+    assert "Not a part" not in _text(fresh)  # the commentary's warning is the paper's to show
     assert recorded[1].frame.equals(fresh[1].frame)
     commentary.write_text(commentary.read_text() + "More.\n")
     with pytest.raises(AttributeError):  # the raw data changed: it validates again (stubbed here)
         validation_blocks(MINIMAL_AUDIT.name, root)
     assert len(validated) == 1
+
+
+def test_the_paper_notebook_shows_the_commentary_problems_notebook_01_leaves_out(
+    minimal_workspace,
+):
+    commentary = minimal_workspace.audit(MINIMAL_AUDIT.name).raw / "commentary.md"
+    commentary.write_text(commentary.read_text() + "\n## Not a part\n\nSee [x](javascript:go).\n")
+    paper = open_paper(MINIMAL_AUDIT.name, str(minimal_workspace.root))
+    [checks] = paper.commentary_checks()
+    lines = checks.text.splitlines()
+    assert lines[0] == "**The commentary:** 2 problem(s)."
+    assert lines[2].startswith("- commentary.md › line ") and "javascript:go" in lines[2]
+    assert lines[3].startswith(
+        "- commentary.md: '\\#\\# Not a part' — this section matches no part"  # escaped Markdown
+    )
+    commentary.write_text(commentary.read_text().split("\n## Not a part")[0])
+    clean_paper = open_paper(MINIMAL_AUDIT.name, str(minimal_workspace.root))
+    assert _text(clean_paper.commentary_checks()) == "**The commentary:** no problems found."
 
 
 def _with(audit, **changes):

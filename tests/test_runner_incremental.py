@@ -135,6 +135,23 @@ def test_a_commentary_only_change_reruns_without_recleaning(workspace, export, m
     assert (state.processed, state.paper) == ("current", "current (draft)")
 
 
+def test_reused_tables_carry_a_validation_report_of_the_new_commentary(workspace, export):
+    from audit_analysis.clean.pipeline import validate
+
+    run(workspace)
+    commentary = workspace.audit(MINIMAL).raw / "commentary.md"
+    commentary.write_text(commentary.read_text() + "\n## Not a part\n\nLost words.\n")
+
+    run(workspace)
+
+    assert entry(workspace)["reused_processed_tables"] is True
+    report = json.loads((workspace.audit(MINIMAL).processed / "validation_report.json").read_text())
+    fresh = validate(workspace.audit(MINIMAL)).problems
+    assert sorted(p["text"] for p in report["problems"]) == sorted(str(p) for p in fresh)
+    assert any("'## Not a part'" in p["text"] for p in report["problems"])
+    assert report["warnings"] == len(fresh)
+
+
 def test_the_manifest_hashes_inputs_by_role(workspace, export):
     run(workspace)
     before = entry(workspace)["roles"]
@@ -227,6 +244,45 @@ def test_a_killed_run_leaves_a_build_folder_the_next_run_removes(workspace, expo
     assert not stale.exists() and not published.exists()
     assert leftovers(workspace.root) == []
     assert not any(".building-" in name for name in entry(workspace)["files"])
+
+
+def test_ctrl_c_stops_every_running_notebook_and_keeps_no_failure(workspace, export):
+    sleeper = (
+        "import os, time\nfrom pathlib import Path\n"
+        "Path(output_dir, f'pid-{os.getpid()}').touch()\ntime.sleep(300)"
+    )
+    for name in ("02_sleep.ipynb", "03_sleep.ipynb"):
+        write_notebook(workspace.notebooks, name, sleeper, declared={"needs": ["01_count.ipynb"]})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "audit_analysis.cli", "run", "-q", "--root", str(workspace.root)]
+        + [MINIMAL],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while len(pids := list(workspace.outputs.glob(".*.building-*/pid-*"))) < 2:
+            assert time.monotonic() < deadline, "the two notebooks never both started"
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends; kernels have their own session
+        _, err = process.communicate(timeout=60)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL) if _alive(process.pid) else None
+    assert process.returncode == 130 and err.strip() == "audit-analysis: interrupted"
+    assert not (workspace.audit(MINIMAL).outputs / ".failed").exists()
+    kernels = [int(p.name.removeprefix("pid-")) for p in pids]
+    assert [_process_alive(pid) for pid in kernels] == [False, False]
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _alive(pid: int) -> bool:

@@ -487,8 +487,12 @@ def _cases_without_returns(
                 )
 
 
-def _commentary_headings(config: AuditConfig, raw: RawAudit, check: Checker) -> None:
-    """A section under a heading the paper does not know is silently lost: say so."""
+def commentary_problems(
+    config: AuditConfig, commentary: str | None, publication_commentary: str | None
+) -> list[Problem]:
+    """What is wrong with the commentary: images the offline paper cannot show, links shown
+    as text, and sections under a heading the paper does not know (silently lost otherwise).
+    Notebook 04 reports these with the paper; cleaning reports them with everything else."""
     from audit_analysis.intake.commentary import (
         accepted_headings,
         images_not_embedded,
@@ -496,12 +500,10 @@ def _commentary_headings(config: AuditConfig, raw: RawAudit, check: Checker) -> 
         unsafe_links,
     )
 
-    for file, text in (
-        (COMMENTARY, raw.commentary),
-        (PUBLICATION_COMMENTARY, raw.publication_commentary),
-    ):
+    problems = []
+    for file, text in ((COMMENTARY, commentary), (PUBLICATION_COMMENTARY, publication_commentary)):
         for line, source in images_not_embedded(text or ""):
-            check.problems.append(
+            problems.append(
                 error(
                     file,
                     "this image is not embedded in the file, and the paper must open offline "
@@ -512,7 +514,7 @@ def _commentary_headings(config: AuditConfig, raw: RawAudit, check: Checker) -> 
                 )
             )
         for line, destination in unsafe_links(text or ""):
-            check.problems.append(
+            problems.append(
                 warning(
                     file,
                     "this link goes to neither a web page, an e-mail address nor a phone number, "
@@ -523,7 +525,7 @@ def _commentary_headings(config: AuditConfig, raw: RawAudit, check: Checker) -> 
                 )
             )
         for heading in parse_commentary(text or "", config).unmatched:
-            check.problems.append(
+            problems.append(
                 warning(
                     file,
                     "this section matches no part of the paper, so it will not be shown",
@@ -532,6 +534,7 @@ def _commentary_headings(config: AuditConfig, raw: RawAudit, check: Checker) -> 
                     accepted=accepted_headings(config.agency_names),
                 )
             )
+    return problems
 
 
 def _scale_hint(config: AuditConfig, problems: list[Problem]) -> list[Problem]:
@@ -609,7 +612,7 @@ def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
     )
     if not errors_in(raw.problems):  # a file not read leaves every case "without returns"
         _cases_without_returns(raw.tables.get(CASES, []), returns, check)
-    _commentary_headings(config, raw, check)
+    check.problems += commentary_problems(config, raw.commentary, raw.publication_commentary)
     issues = dict(zip(cases["case_id"].astype("str"), cases["issues"], strict=True))
     check.problems += unthemed_cases_problems(issues, raw.folder)
     check.problems[:0] = _scale_hint(config, check.problems)

@@ -26,7 +26,7 @@ from audit_analysis.intake.config import AuditConfig, parse_config
 from audit_analysis.intake.loading import file_hashes
 from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY, THEMES
 from audit_analysis.intake.themes import load_themes
-from audit_analysis.paths import AuditPaths, building
+from audit_analysis.paths import AuditPaths, building, write_atomic
 from audit_analysis.problems import (
     AuditDataError,
     Problem,
@@ -236,3 +236,28 @@ def recorded_validation(paths: AuditPaths) -> tuple[list[Problem], dict[str, int
     names = {f.name for f in fields(Problem)}
     problems = [Problem(**{k: v for k, v in p.items() if k in names}) for p in report["problems"]]
     return problems, manifest["rows"]
+
+
+def renew_commentary_problems(paths: AuditPaths) -> None:
+    """After a commentary edit, when the processed tables are reused rather than cleaned: the
+    validation report's commentary problems made again from the new texts, the rest kept."""
+    from audit_analysis.clean.cleaning import commentary_problems
+
+    folder = paths.processed
+    config, _ = parse_config((folder / CONFIG_COPY).read_text(encoding="utf-8"))
+    recorded = json.loads((folder / REPORT_JSON).read_text(encoding="utf-8"))
+    names = {f.name for f in fields(Problem)}
+    kept = [
+        Problem(**{k: v for k, v in p.items() if k in names})
+        for p in recorded["problems"]
+        if p["file"] not in (COMMENTARY_COPY, PUBLICATION_COMMENTARY)
+    ]
+    publication = folder / PUBLICATION_COMMENTARY
+    problems = kept + commentary_problems(
+        config,
+        (folder / COMMENTARY_COPY).read_text(encoding="utf-8"),
+        publication.read_text(encoding="utf-8") if publication.is_file() else None,
+    )
+    audit_id = recorded["audit_id"]
+    write_atomic(folder / REPORT_TEXT, render_text(audit_id, problems, per_kind=None))
+    write_atomic(folder / REPORT_JSON, render_json(audit_id, problems))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from audit_analysis.analysis.exhibits.model import Exhibits
 from audit_analysis.analysis.findings import escape_markdown, join_words
+from audit_analysis.clean.cleaning import commentary_problems
 from audit_analysis.clean.pipeline import load
 from audit_analysis.clean.processed import ProcessedAudit
 from audit_analysis.intake.commentary import (
@@ -29,10 +30,11 @@ from audit_analysis.intake.config import (
     MULTI_AGENCY,
     scaffold_placeholders,
 )
-from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY
+from audit_analysis.intake.raw_tables import COMMENTARY, PUBLICATION_COMMENTARY
 from audit_analysis.paper.blocks import Block, Chart, Markdown, Table, record_paper, show
 from audit_analysis.paper.outputs import FIGURES, current_outputs
 from audit_analysis.paths import Workspace
+from audit_analysis.problems import listing
 from audit_analysis.vocabulary import OVERALL
 
 DETAIL_MAX_ROWS = (
@@ -61,6 +63,7 @@ PAPER_PARTS: tuple[str, ...] = (
 """The board paper's parts in report order; notebooks/04_board_paper.ipynb shows each of them.
 The key messages come first: the exporter sets them on page 1, under the title block."""
 
+COMMENTARY_FILES = (COMMENTARY, PUBLICATION_COMMENTARY)
 KEY_MESSAGES = "Key messages"
 """The heading of the paper's first part; export.py moves that part before the contents."""
 
@@ -179,6 +182,18 @@ class BoardPaper:
             "publication": self.publication,
             "disclosure_threshold": self.threshold,
         }
+
+    def commentary_checks(self) -> list[Block]:
+        """What is wrong with the commentary this paper prints, for the auditor (notebook 04
+        shows it in a cell the export leaves out)."""
+        problems = commentary_problems(
+            self.config, self.audit.commentary, self.audit.publication_commentary
+        )
+        if not problems:
+            return [Markdown("**The commentary:** no problems found.")]
+        lines = [f"**The commentary:** {len(problems)} problem(s).", ""]
+        lines += [f"- {_md(line)}" for line in listing(problems)]
+        return [Markdown("\n".join(lines))]
 
     def require_commentary(self) -> None:
         """For a final paper: fail, naming every missing section (see require_final_commentary)."""
@@ -519,7 +534,9 @@ def publish_details(paper: BoardPaper) -> None:
 def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
     """Clean the audit and report what was found; raises (after listing them) when there are
     errors. Tables cleaned from these very inputs (as `audit-analysis run` has just done) are
-    not cleaned again: what that clean recorded is reported."""
+    not cleaned again: what that clean recorded is reported. Warnings about the commentary are
+    left to the paper (`BoardPaper.commentary_checks`), so that a commentary edit need not
+    rerun notebook 01."""
     import pandas as pd
 
     from audit_analysis.clean.pipeline import full_report, validate
@@ -533,9 +550,11 @@ def validation_blocks(audit_id: str, root: str | None = None) -> list[Block]:
         problems, rows = result.problems, {n: len(f) for n, f in result.tables().items()}
     else:
         problems, rows = recorded
-    errors, warnings = errors_in(problems), warnings_in(problems)
+    errors = errors_in(problems)
+    warnings = [p for p in warnings_in(problems) if p.file not in COMMENTARY_FILES]
     lines = [
-        f"**{len(errors)} error(s), {len(warnings)} warning(s)** in `data/raw/{_md(audit_id)}/`."
+        f"**{len(errors)} error(s), {len(warnings)} warning(s)** in `data/raw/{_md(audit_id)}/`. "
+        "The commentary is checked with the paper, in notebook 04."
     ]
     for title, group in (("Errors", errors), ("Warnings", warnings)):
         if group:

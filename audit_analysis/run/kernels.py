@@ -27,16 +27,14 @@ class _ClientsKept(KernelManager):
     """A kernel manager that remembers its clients: papermill leaves the channels of a client
     of a kernel it did not start open, and they must be closed with the kernel."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.clients_made: list = []
+
     def client(self, **kwargs):
         client = super().client(**kwargs)
         self.clients_made.append(client)
         return client
-
-    @property
-    def clients_made(self) -> list:
-        if not hasattr(self, "_clients_made"):
-            self._clients_made = []
-        return self._clients_made
 
 
 class WarmKernel:
@@ -53,11 +51,14 @@ class WarmKernel:
         self.manager = _ClientsKept(kernel_name=kernel_name)
         self.manager.start_kernel(extra_arguments=list(extra_arguments), cwd=str(cwd))
         self._stopping = threading.Lock()
+        self.stopped = False
+        """Shut down by `shutdown`: a notebook failing then was stopped, not broken."""
+        self._warm_client = self.manager.client()
         self._warming = threading.Thread(target=self._warm, args=(code,), daemon=True)
         self._warming.start()
 
     def _warm(self, code: str) -> None:
-        client = self._warm_client = self.manager.client()
+        client = self._warm_client
         client.start_channels()
         deadline = time.monotonic() + WARM_UP_SECONDS
         try:
@@ -83,9 +84,10 @@ class WarmKernel:
     def shutdown(self) -> None:
         """Stop the kernel and close its clients' channels; safe to call twice, from any thread."""
         with self._stopping:
+            self.stopped = True
             if self.manager.has_kernel:
                 self.manager.shutdown_kernel(now=True)
             self._warming.join(timeout=5)
             for client in self.manager.clients_made:
-                if client is not getattr(self, "_warm_client", None) and client.channels_running:
+                if client is not self._warm_client and client.channels_running:
                     client.stop_channels()

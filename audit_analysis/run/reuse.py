@@ -114,6 +114,9 @@ def _reuse_processed(audit: AuditPaths, snapshot: Snapshot, manifest: dict) -> b
             (target / name).unlink(missing_ok=True)
     manifest = manifest | {"inputs": snapshot.inputs}
     (target / PROCESSED_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    from audit_analysis.clean.processed import renew_commentary_problems
+
+    renew_commentary_problems(snapshot.paths)
     return True
 
 
@@ -158,10 +161,16 @@ def carry_exhibits(outputs: Path, staging: Path) -> None:
             shutil.copytree(outputs / folder, staging / folder)
 
 
+def declared(notebook: Path) -> dict:
+    """What a notebook declares about itself: its metadata's `audit_analysis` (README)."""
+    metadata = read_json(notebook).get("metadata", {})
+    found = metadata.get("audit_analysis", {}) if isinstance(metadata, dict) else {}
+    return found if isinstance(found, dict) else {}
+
+
 def notebook_reads(notebook: Path) -> frozenset[str]:
     """The roles a notebook declares it reads; every role when it declares none."""
-    metadata = read_json(notebook).get("metadata", {})
-    reads = metadata.get("audit_analysis", {}).get("reads") if isinstance(metadata, dict) else None
+    reads = declared(notebook).get("reads")
     if not isinstance(reads, list) or not all(r in ROLES for r in reads):
         return frozenset(ROLES)
     return frozenset(reads)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import os
 import shutil
 import threading
 import time
@@ -28,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from tqdm import tqdm
 
@@ -249,10 +251,10 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
     started = time.monotonic()
     audit = workspace.audit(audit_id)
     paths = audit.for_version(options.publication)
-    steps, done = len(options.notebooks), 0
+    steps, done = len(options.notebooks), []  # notebooks done; appended to from threads
 
     def failed(error: str, **where) -> RunResult:
-        bar.advance(steps - done)
+        bar.advance(steps - len(done))
         return RunResult(audit_id, False, time.monotonic() - started, error=error, **where)
 
     keep = _working_paths(audit, options.publication)
@@ -280,12 +282,16 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 )
             ]
             bar.advance(len(carried))
-            done += len(carried)
+            done += carried
             jobs = _jobs(options.notebooks, snapshot.notebooks, carried)
-            early = {job.name: _start_kernel(job) for job in jobs if job.needs <= set(carried)}
+            few = len(jobs) <= (os.cpu_count() or 1)  # then warming them all at once slows none
+            early = {
+                job.name: _start_kernel(job) for job in jobs if few or job.needs <= set(carried)
+            }
             for kernel in early.values():
                 kernels.callback(kernel.shutdown)
             reused = reuse.prepare_processed(audit, snapshot, clean)
+            import_in_background(("papermill", *EXPORT_MODULES))  # needed once the kernels work
             if plan.exhibits:
                 reuse.carry_exhibits(paths.outputs, staging)
             if options.final or options.publication:
@@ -299,7 +305,6 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
             }
 
             def execute(job: Job, kernel: WarmKernel) -> None:
-                nonlocal done
                 bar.start(f"{audit_id}/{job.name}")
                 try:
                     _execute(
@@ -313,9 +318,8 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 finally:
                     kernel.shutdown()
                 bar.advance()
-                done += 1
+                done.append(job.name)
 
-            import_in_background(("papermill", *EXPORT_MODULES))  # this process waits on kernels
             run_jobs(
                 jobs,
                 set(carried),
@@ -423,10 +427,10 @@ def _execute(
     notebook: Path, output: Path, parameters: dict, paths: AuditPaths, cwd: Path, kernel: WarmKernel
 ) -> None:
     """Run one notebook with papermill, in this process, in its own warm kernel (no fresh
-    interpreter); on failure keep the executed copy and raise _Failure."""
+    interpreter); on failure keep the executed copy and raise _Failure. A notebook whose
+    kernel was stopped under it (Ctrl-C, another audit's interrupt) is not a failure to keep."""
     skip_slow_optional_imports()
     import papermill
-    from papermill.exceptions import PapermillExecutionError
 
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -440,14 +444,23 @@ def _execute(
             kernel_name=_KERNEL_NAME,
             km=kernel.ready(),
         )
-    except PapermillExecutionError as exc:
+    except Exception as exc:
+        if kernel.stopped:
+            raise _Failure("interrupted", notebook.name) from exc
+        _failed_notebook(exc, notebook, output, paths)
+
+
+def _failed_notebook(exc: Exception, notebook: Path, output: Path, paths: AuditPaths) -> NoReturn:
+    """Keep what the failed notebook had run, and raise the _Failure that names its cell."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
         kept = _keep_failed(paths, notebook.name, output.read_bytes())
         evalue = exc.evalue.strip().splitlines()
         error = exc.ename + (f": {evalue[0]}" if evalue else "")
         raise _Failure(error, notebook.name, _cell_label(kept, exc), kept) from exc
-    except Exception as exc:
-        kept = _keep_failed(paths, notebook.name, output.read_bytes()) if output.is_file() else None
-        raise _Failure(f"{type(exc).__name__}: {exc}", notebook.name, kept=kept) from exc
+    kept = _keep_failed(paths, notebook.name, output.read_bytes()) if output.is_file() else None
+    raise _Failure(f"{type(exc).__name__}: {exc}", notebook.name, kept=kept) from exc
 
 
 def _cell_label(executed: Path, exc) -> str:

@@ -18,14 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from audit_analysis.run.reuse import read_json
-
-
-def declared(notebook: Path) -> dict:
-    """What a notebook declares about itself: `metadata.audit_analysis`."""
-    metadata = read_json(notebook).get("metadata", {})
-    found = metadata.get("audit_analysis", {}) if isinstance(metadata, dict) else {}
-    return found if isinstance(found, dict) else {}
+from audit_analysis.run.reuse import declared
 
 
 def notebook_needs(notebook: Path, earlier: Sequence[str]) -> frozenset[str]:
