@@ -7,12 +7,12 @@ accepted, then carries on, so an auditor sees every problem in one pass.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from audit_analysis.clean.cases import cases_without_returns, clean_cases
 from audit_analysis.clean.concerns import clean_concerns, unlogged_inadequate
 from audit_analysis.clean.moderation import clean_moderation
 from audit_analysis.clean.recommendations import clean_recommendations
@@ -25,7 +25,6 @@ from audit_analysis.clean.values import (
     normalise_case_id,
     parse_date,
     place_of,
-    records_of,
 )
 from audit_analysis.intake.config import CONFIG_FILE, AuditConfig
 from audit_analysis.intake.raw_tables import (
@@ -60,40 +59,8 @@ UNGRADED = ("no_involvement", "not_submitted", OUTSIDE_PERIOD)
 GRADINGS_COLUMNS = TABLES["gradings"].column_names
 RETURNS_COLUMNS = TABLES["returns"].column_names
 EVIDENCE_COLUMNS = TABLES["evidence"].column_names
-CASES_COLUMNS = TABLES["cases"].column_names
 REFERRALS_COLUMNS = TABLES["referrals"].column_names
 RECOMMENDATIONS_COLUMNS = TABLES["recommendations"].column_names
-
-GENDERS = {
-    "m": "Male",
-    "male": "Male",
-    "boy": "Male",
-    "f": "Female",
-    "female": "Female",
-    "girl": "Female",
-    "other": "Other",
-    "non binary": "Other",
-    "nonbinary": "Other",
-    "": "Not known",
-    "not known": "Not known",
-    "unknown": "Not known",
-    "u": "Not known",
-    "not recorded": "Not known",
-}
-YES_NO = {
-    "yes": "Yes",
-    "y": "Yes",
-    "true": "Yes",
-    "1": "Yes",
-    "no": "No",
-    "n": "No",
-    "false": "No",
-    "0": "No",
-    "": "Not known",
-    "not known": "Not known",
-    "unknown": "Not known",
-    "not recorded": "Not known",
-}
 
 
 @dataclass
@@ -133,81 +100,6 @@ class CleanAudit:
             "moderation": self.moderation,
             "concerns": self.concerns,
         }
-
-
-def _clean_cases(audit_id: str, tables: list[RawTable], check: Checker) -> pd.DataFrame:
-    records = []
-    seen: dict[str, int] = {}
-    for table in tables:
-        for raw in records_of(table.frame):
-            row = raw[ROW]
-            case_id = normalise_case_id(raw.get("case_id"))
-            if not case_id:
-                check.error(table, row, "case_id", "case id is blank")
-                continue
-            if case_id in seen:
-                check.error(
-                    table,
-                    row,
-                    "case_id",
-                    f"case listed twice (first on row {seen[case_id]})",
-                    value=case_id,
-                )
-                continue
-            seen[case_id] = row
-            age_text = clean_text(raw.get("age"))
-            age_match = re.fullmatch(r"(\d{1,2})(?:\.0)?\s*(?:y|yr|yrs|years?)?", age_text.lower())
-            age = int(age_match.group(1)) if age_match else None
-            if age is None or age > 25:
-                check.error(
-                    table,
-                    row,
-                    "age",
-                    "is not an age in whole years",
-                    value=age_text,
-                    accepted="a whole number from 0 to 25",
-                )
-            gender = GENDERS.get(normalise_label(raw.get("gender")))
-            if gender is None:
-                check.error(
-                    table,
-                    row,
-                    "gender",
-                    "is not a recognised gender",
-                    value=clean_text(raw.get("gender")),
-                    accepted="Male, Female, Other, Not known (or M, F, blank)",
-                )
-            disability = YES_NO.get(normalise_label(raw.get("disability", "")))
-            if disability is None:
-                check.error(
-                    table,
-                    row,
-                    "disability",
-                    "is not yes or no",
-                    value=clean_text(raw.get("disability")),
-                    accepted="Yes, No, Not known (or blank)",
-                )
-            issues = [
-                clean_text(i)
-                for i in re.split(r"[;\n•]", str(raw.get("issues", "")))
-                if clean_text(i)
-            ]
-            records.append(
-                {
-                    "audit_id": audit_id,
-                    "case_id": case_id,
-                    "age": age,
-                    "gender": gender,
-                    "ethnicity": clean_text(raw.get("ethnicity", "")) or "Not recorded",
-                    "disability": disability,
-                    "issues": "; ".join(issues),
-                }
-            )
-    cases = pd.DataFrame.from_records(records, columns=CASES_COLUMNS)
-    cases["age"] = cases["age"].astype("Int64")
-    return cases.sort_values(
-        "case_id", key=lambda s: s.map(case_sort_key), kind="stable"
-    ).reset_index(drop=True)
 
 
 def _agency_of(
@@ -469,24 +361,6 @@ def _gradings_of(returns: pd.DataFrame, grades: np.ndarray, areas: list[str]) ->
     return pd.DataFrame(columns, columns=GRADINGS_COLUMNS)
 
 
-def _cases_without_returns(
-    case_tables: list[RawTable], returns: pd.DataFrame, check: Checker
-) -> None:
-    """A sampled child no agency returned on is usually a typo in a case id."""
-    returned = set(returns["case_id"])
-    for table in case_tables:
-        for raw in records_of(table.frame):
-            case_id = normalise_case_id(raw.get("case_id"))
-            if case_id and case_id not in returned:
-                check.warn(
-                    table,
-                    raw[ROW],
-                    "case_id",
-                    "this case has no returns from any agency",
-                    value=case_id,
-                )
-
-
 def commentary_problems(
     config: AuditConfig, commentary: str | None, publication_commentary: str | None
 ) -> list[Problem]:
@@ -575,7 +449,7 @@ def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
         return f"{sum(len(t.frame) for t in raw.tables.get(file, [])):,} rows"
 
     say(f"checking {CASES} ({rows(CASES)})")
-    cases = _clean_cases(raw.audit_id, raw.tables.get(CASES, []), check)
+    cases = clean_cases(raw.audit_id, raw.tables.get(CASES, []), check)
     case_ids = set(cases["case_id"])
     say(f"checking the returns ({rows(SUBMISSIONS)})")
     gradings, returns, evidence = _clean_submissions(
@@ -611,7 +485,7 @@ def clean_audit(raw: RawAudit, progress=None) -> CleanAudit:
         text_of=clean_text,
     )
     if not errors_in(raw.problems):  # a file not read leaves every case "without returns"
-        _cases_without_returns(raw.tables.get(CASES, []), returns, check)
+        cases_without_returns(raw.tables.get(CASES, []), returns, check)
     check.problems += commentary_problems(config, raw.commentary, raw.publication_commentary)
     issues = dict(zip(cases["case_id"].astype("str"), cases["issues"], strict=True))
     check.problems += unthemed_cases_problems(issues, raw.folder)
