@@ -1,7 +1,7 @@
 """Benchmark of audit-analysis: medians over whole-process runs, and ratios measured in one run.
 
-    .venv/bin/python benchmarks/run.py            # 3 repeats, full sizes (about an hour on 2 cores)
-    .venv/bin/python benchmarks/run.py --quick    # 1 repeat, smaller sizes (about 10 minutes)
+    .venv/bin/python benchmarks/run.py            # 3 repeats, full sizes (about 17 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick    # 1 repeat, smaller sizes (about 4 minutes)
 
 Everything runs in a throwaway project folder; the checkout's data and outputs are not touched.
 Each measurement is a separate process, timed and measured (peak resident memory of its
