@@ -6,7 +6,6 @@ import pytest
 from conftest import MINIMAL_AUDIT
 
 from audit_analysis.intake.commentary import (
-    MARKDOWN_PLUGINS,
     MissingCommentaryError,
     commentary_markdown,
     missing_parts,
@@ -134,9 +133,3 @@ def test_sections_with_small_numbers_name_each_phrase_with_its_line():
     assert sections_with_small_numbers(commentary, 5) == {
         "introduction": ['"Both boys" (line 2: Both boys were known.)']
     }
-
-
-def test_the_commentary_check_renders_markdown_with_the_plugins_nbconvert_uses():
-    from nbconvert.filters.markdown_mistune import MarkdownWithMath
-
-    assert MARKDOWN_PLUGINS == MarkdownWithMath.DEFAULT_PLUGINS

@@ -209,6 +209,8 @@ def test_no_commentary_link_to_script_or_data_is_live_in_the_paper(tmp_path):
         "![x](javascript:alert(1))",
         "<javascript:alert(1)>",
         '<a href="javascript:alert(1)">x</a>',
+        "[a\nb]: javascript:alert(1)\n\n[a b]",  # a label over two lines, used on one
+        "$`$ [a\nb]: javascript:alert(1)\n\n[a b] `",  # math moves where the code span is
     ],
 )
 def test_every_spelling_of_a_script_link_is_shown_as_text(attack):

@@ -152,6 +152,33 @@ def test_reused_tables_carry_a_validation_report_of_the_new_commentary(workspace
     assert report["warnings"] == len(fresh)
 
 
+def test_a_commentary_edit_with_an_error_is_refused_before_any_notebook(workspace, export):
+    run(workspace)
+    commentary = workspace.audit(MINIMAL).raw / "commentary.md"
+    commentary.write_text(commentary.read_text() + "\n![chart](https://example.org/a.png)\n")
+
+    [result] = runner.run_audits(workspace, [MINIMAL], progress=False)
+
+    assert not result.ok and result.notebook is None
+    assert "the inputs have errors; nothing was run" in result.error
+    assert "this image is not embedded" in result.error
+
+
+def test_exhibits_missing_from_the_last_run_are_made_again_not_carried(workspace, export):
+    first = workspace.notebooks / "01_count.ipynb"
+    _declare_reads(first, ["data", "themes", "code", "parameters"])
+    run(workspace)
+    paths = workspace.audit(MINIMAL)
+    (paths.tables / "one.csv").unlink()  # a filed exhibit lost since
+    commentary = paths.raw / "commentary.md"
+    commentary.write_text(commentary.read_text() + "\nOne more word.\n")
+
+    run(workspace)
+
+    assert entry(workspace)["reused_notebooks"] == []
+    assert (paths.tables / "one.csv").is_file()
+
+
 def test_the_manifest_hashes_inputs_by_role(workspace, export):
     run(workspace)
     before = entry(workspace)["roles"]

@@ -72,9 +72,12 @@ class Kernels:
                 kernels.note(f"ready {job.name}")
                 return self
 
+            stopped = threading.Event()
+
             def shutdown(self):
                 if not self.down:
                     self.down = True
+                    self.stopped.set()
                     kernels.note(f"shutdown {job.name}")
 
         return Kernel()
@@ -187,6 +190,21 @@ def test_a_stop_request_starts_nothing_more():
     with pytest.raises(KeyboardInterrupt):
         run(jobs(a="", b="a"), kernels, execute, stopping)
     assert ran == ["a.ipynb"]
+
+
+def test_a_stop_request_stops_the_running_notebooks_kernels_at_once():
+    kernels = Kernels()
+    stopping = threading.Event()
+    seen = []
+
+    def execute(job, kernel):
+        stopping.set()  # Ctrl-C while this notebook runs (another audit's thread sets it)
+        seen.append(kernel.stopped.wait(GUARD))
+
+    with pytest.raises(KeyboardInterrupt):
+        run(jobs(a="", b="a"), kernels, execute, stopping)
+    assert seen == [True]  # its kernel was stopped under it, not left to finish
+    assert "kernel b.ipynb" not in kernels.log or "shutdown b.ipynb" in kernels.log
 
 
 def test_needs_that_can_never_be_met_are_an_error_not_a_hang():

@@ -238,9 +238,10 @@ def recorded_validation(paths: AuditPaths) -> tuple[list[Problem], dict[str, int
     return problems, manifest["rows"]
 
 
-def renew_commentary_problems(paths: AuditPaths) -> None:
+def renew_commentary_problems(paths: AuditPaths) -> bool:
     """After a commentary edit, when the processed tables are reused rather than cleaned: the
-    validation report's commentary problems made again from the new texts, the rest kept."""
+    validation report's commentary problems made again from the new texts, the rest kept.
+    False (nothing written) when the new commentary has errors: a clean must report them."""
     from audit_analysis.clean.cleaning import commentary_problems
 
     folder = paths.processed
@@ -258,6 +259,9 @@ def renew_commentary_problems(paths: AuditPaths) -> None:
         (folder / COMMENTARY_COPY).read_text(encoding="utf-8"),
         publication.read_text(encoding="utf-8") if publication.is_file() else None,
     )
+    if errors_in(problems):
+        return False
     audit_id = recorded["audit_id"]
     write_atomic(folder / REPORT_TEXT, render_text(audit_id, problems, per_kind=None))
     write_atomic(folder / REPORT_JSON, render_json(audit_id, problems))
+    return True

@@ -9,7 +9,6 @@ Markdown formatting is kept.
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from audit_analysis.intake.config import AuditConfig
+from audit_analysis.light_imports import skip_slow_optional_imports
 from audit_analysis.vocabulary import normalise_label
 
 GENERAL_PARTS: tuple[tuple[str, str], ...] = (
@@ -189,25 +189,15 @@ def safe_markdown(text: str) -> str:
     return neutral
 
 
-MARKDOWN_PLUGINS = ("strikethrough", "table", "url", "task_lists", "def_list")
-"""The mistune plugins nbconvert renders notebook Markdown with (its `MarkdownWithMath`;
-tests/test_commentary.py checks they still agree)."""
-
-
-@functools.cache
-def _markdown_to_html():
-    """mistune as nbconvert sets it up, without importing nbconvert (~0.5 s in every kernel).
-    nbconvert's math parsing is left out: it only turns text into math, never into a link,
-    so this finds every link the paper has, and the exporter checks the paper itself too."""
-    import mistune
-
-    return mistune.create_markdown(escape=False, plugins=list(MARKDOWN_PLUGINS))
-
-
 def unsafe_links_in(markdown: str) -> list[str]:
-    """The unsafe link and image destinations a Markdown text renders to, as the paper renders it."""
+    """The unsafe link and image destinations a Markdown text renders to, as the paper renders
+    it: with nbconvert's own renderer, whose math parsing moves where links are and which keeps
+    harmful links as written (mistune's default renderer would hide them as `#harmful-link`)."""
+    skip_slow_optional_imports()
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
     collector = _Destinations()
-    collector.feed(_markdown_to_html()(markdown))
+    collector.feed(markdown2html_mistune(markdown))
     collector.close()
     return [value for value in collector.found if not is_safe_link(value)]
 

@@ -49,13 +49,17 @@ class WarmKernel:
     ):
         code = "; ".join(f"__import__({name!r})" for name in modules) or "pass"  # binds no name
         self.manager = _ClientsKept(kernel_name=kernel_name)
-        self.manager.start_kernel(extra_arguments=list(extra_arguments), cwd=str(cwd))
         self._stopping = threading.Lock()
         self.stopped = False
         """Shut down by `shutdown`: a notebook failing then was stopped, not broken."""
-        self._warm_client = self.manager.client()
-        self._warming = threading.Thread(target=self._warm, args=(code,), daemon=True)
-        self._warming.start()
+        self.manager.start_kernel(extra_arguments=list(extra_arguments), cwd=str(cwd))
+        try:
+            self._warm_client = self.manager.client()
+            self._warming = threading.Thread(target=self._warm, args=(code,), daemon=True)
+            self._warming.start()
+        except BaseException:
+            self.manager.shutdown_kernel(now=True)
+            raise
 
     def _warm(self, code: str) -> None:
         client = self._warm_client

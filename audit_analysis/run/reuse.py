@@ -116,8 +116,7 @@ def _reuse_processed(audit: AuditPaths, snapshot: Snapshot, manifest: dict) -> b
     (target / PROCESSED_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
     from audit_analysis.clean.processed import renew_commentary_problems
 
-    renew_commentary_problems(snapshot.paths)
-    return True
+    return renew_commentary_problems(snapshot.paths)  # False: errors, for the clean to report
 
 
 def publish_processed(snapshot: Snapshot, audit: AuditPaths) -> None:
@@ -146,10 +145,22 @@ class Plan:
         return bool(self.previous) and self.changed <= RENDER_ONLY
 
 
-def plan(previous: dict | None, snapshot: Snapshot, parameters: dict, *, force: bool) -> Plan:
+def plan(
+    previous: dict | None, snapshot: Snapshot, parameters: dict, outputs: Path, *, force: bool
+) -> Plan:
+    """What changed since the last run of this paper. Its exhibits and charts are reused only
+    while intact: notebooks carried over would not rebuild a missing chart, and the notebooks
+    running side by side would each rebuild it at once."""
     if force or not previous or "roles" not in previous:
         return Plan(frozenset(ROLES), {})
     roles = role_digests(snapshot.inputs, snapshot.notebook_hashes, parameters)
+    exhibits = {
+        name: sha
+        for name, sha in previous.get("files", {}).items()
+        if name.split("/")[0] in EXHIBIT_FOLDERS
+    }
+    if not _intact(outputs, exhibits):
+        return Plan(frozenset(ROLES), {})
     return Plan(frozenset(changed_roles(previous["roles"], roles)), previous)
 
 

@@ -272,7 +272,9 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
             )
         with building(paths.outputs) as staging, ExitStack() as kernels:
             snapshot = take_snapshot(workspace, audit_id, options.notebooks, staging / SNAPSHOT)
-            plan = reuse.plan(previous, snapshot, options.parameters, force=options.force)
+            plan = reuse.plan(
+                previous, snapshot, options.parameters, paths.outputs, force=options.force
+            )
             staged = dataclasses.replace(paths, outputs=staging)
             carried = [
                 notebook.name
@@ -285,13 +287,13 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
             done += carried
             jobs = _jobs(options.notebooks, snapshot.notebooks, carried)
             few = len(jobs) <= (os.cpu_count() or 1)  # then warming them all at once slows none
-            early = {
-                job.name: _start_kernel(job) for job in jobs if few or job.needs <= set(carried)
-            }
-            for kernel in early.values():
-                kernels.callback(kernel.shutdown)
+            early = {}
+            for job in jobs:
+                if few or job.needs <= set(carried):
+                    early[job.name] = _start_kernel(job)
+                    kernels.callback(early[job.name].shutdown)
             reused = reuse.prepare_processed(audit, snapshot, clean)
-            import_in_background(("papermill", *EXPORT_MODULES))  # needed once the kernels work
+            import_in_background(EXPORT_MODULES)  # needed once the kernels have worked
             if plan.exhibits:
                 reuse.carry_exhibits(paths.outputs, staging)
             if options.final or options.publication:
@@ -319,6 +321,9 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                     kernel.shutdown()
                 bar.advance()
                 done.append(job.name)
+
+            skip_slow_optional_imports()
+            import papermill  # noqa: F401 - once, here, not racing in the notebook threads
 
             run_jobs(
                 jobs,
@@ -445,7 +450,7 @@ def _execute(
             km=kernel.ready(),
         )
     except Exception as exc:
-        if kernel.stopped:
+        if kernel.stopped or getattr(exc, "ename", "") == "KeyboardInterrupt":
             raise _Failure("interrupted", notebook.name) from exc
         _failed_notebook(exc, notebook, output, paths)
 

@@ -75,6 +75,7 @@ def run_jobs(
     failures: dict[str, BaseException] = {}
     finished = set(finished)
     events: queue.Queue = queue.Queue()
+    stopped = False
     pool = ThreadPoolExecutor(max_workers=max(1, len(jobs)), thread_name_prefix="notebook")
 
     def start(job: Job) -> None:
@@ -95,8 +96,12 @@ def run_jobs(
 
     try:
         while pending or running:
-            if pending and not failures and stopping.is_set():
-                failures[pending[0].name] = interrupted()
+            if stopping.is_set() and not stopped:
+                stopped = True  # running notebooks stop now, not when they end
+                for kernel in kernels.values():
+                    kernel.shutdown()
+                if pending and not failures:
+                    failures[pending[0].name] = interrupted()
             if not failures:
                 for job in [j for j in pending if j.needs <= finished]:
                     if job.name not in kernels:
