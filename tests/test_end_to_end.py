@@ -356,5 +356,6 @@ def test_a_commentary_edit_reruns_only_the_paper_notebook(papers, tmp_path):
     html = paths.paper("html").read_text()
     assert "A sentence added today." in html
     assert "The commentary:" not in html
+    assert "The commentary:" not in (paths.outputs / "paper.json").read_text()  # nor in Word
     executed = json.loads((paths.outputs / "notebooks" / "04_board_paper.ipynb").read_text())
     assert "The commentary:** no problems found." in json.dumps(executed)
