@@ -152,3 +152,15 @@ def test_modules_imported_in_the_background_are_there_when_needed():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[True, True] None"  # and the slow import skipped
+
+
+def test_a_kernels_warm_up_loads_the_renderer_without_the_slow_import():
+    from audit_analysis.run.kernels import WARM_UP
+
+    probe = (
+        "import sys\n"
+        + "".join(f"__import__({name!r})\n" for name in WARM_UP)
+        + "print(sys.modules['rfc3987_syntax'], 'nbconvert.filters.markdown_mistune' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "None True"

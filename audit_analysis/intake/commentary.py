@@ -19,6 +19,8 @@ from audit_analysis.intake.config import AuditConfig
 from audit_analysis.light_imports import skip_slow_optional_imports
 from audit_analysis.vocabulary import normalise_label
 
+skip_slow_optional_imports()  # before anything here, or a kernel's warm-up, loads nbconvert
+
 GENERAL_PARTS: tuple[tuple[str, str], ...] = (
     ("introduction", "Introduction"),
     ("audit_sample", "Audit sample"),
@@ -193,7 +195,6 @@ def unsafe_links_in(markdown: str) -> list[str]:
     """The unsafe link and image destinations a Markdown text renders to, as the paper renders
     it: with nbconvert's own renderer, whose math parsing moves where links are and which keeps
     harmful links as written (mistune's default renderer would hide them as `#harmful-link`)."""
-    skip_slow_optional_imports()
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     collector = _Destinations()

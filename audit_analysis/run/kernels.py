@@ -16,8 +16,13 @@ from pathlib import Path
 
 from jupyter_client.manager import KernelManager
 
-WARM_UP = ("audit_analysis.paper.blocks", "audit_analysis.paper.report")
-"""What every notebook imports first: the notebooks' API (pandas, IPython's display). The
+WARM_UP = (
+    "audit_analysis.paper.blocks",
+    "audit_analysis.paper.report",
+    "nbconvert.filters.markdown_mistune",
+)
+"""What every notebook imports first: the notebooks' API (pandas, IPython's display), and the
+Markdown renderer the commentary check renders with (its IRI grammar skipped by then). The
 heavier modules only notebook 01 needs (matplotlib, the exhibit builders) are not preloaded:
 after a commentary edit 01 reuses the filed exhibits and never imports them."""
 WARM_UP_SECONDS = 120
