@@ -412,6 +412,18 @@ def test_a_failure_beside_a_running_notebook_is_reported_with_its_cell(tmp_path,
     assert not workspace.audit(MINIMAL).tables.exists()  # nothing of the failed run is kept
 
 
+def test_a_cell_interrupted_by_ctrl_c_is_an_interruption_not_a_failure_to_keep(tmp_path, export):
+    """On Windows Ctrl-C reaches the kernels too: the running cell raises KeyboardInterrupt."""
+    workspace = make_workspace(tmp_path, MINIMAL_AUDIT)
+    write_notebook(workspace.notebooks, "01_stopped.ipynb", "raise KeyboardInterrupt")
+
+    [result] = runner.run_audits(workspace, [MINIMAL], progress=False)
+
+    assert (result.ok, result.error, result.notebook) == (False, "interrupted", "01_stopped.ipynb")
+    assert result.kept is None
+    assert not (workspace.audit(MINIMAL).outputs / ".failed").exists()
+
+
 def test_invalid_inputs_fail_before_any_notebook(workspace, export):
     (workspace.audit(MINIMAL).raw / "cases.csv").write_text("case_id,age,gender\n1,four,F\n")
 
