@@ -58,3 +58,4 @@ def test_shutting_down_a_kernel_still_warming_stops_it_at_once(tmp_path):
     kernel.shutdown()
     kernel.shutdown()  # twice is harmless
     assert not kernel.manager.has_kernel
+    assert not kernel._warming.is_alive()  # the warm-up stopped too, not left asking a dead kernel

@@ -55,6 +55,7 @@ class WarmKernel:
         code = "; ".join(f"__import__({name!r})" for name in modules) or "pass"  # binds no name
         self.manager = _ClientsKept(kernel_name=kernel_name)
         self._stopping = threading.Lock()
+        self._stop = threading.Event()
         self.stopped = False
         """Shut down by `shutdown`: a notebook failing then was stopped, not broken."""
         self.manager.start_kernel(extra_arguments=list(extra_arguments), cwd=str(cwd))
@@ -67,19 +68,28 @@ class WarmKernel:
             raise
 
     def _warm(self, code: str) -> None:
+        """Ask until the kernel answers, then have it import; stop as soon as asked to, or
+        when the kernel dies (jupyter_client's wait_for_ready notices neither)."""
         client = self._warm_client
         client.start_channels()
         deadline = time.monotonic() + WARM_UP_SECONDS
         try:
-            client.wait_for_ready(timeout=WARM_UP_SECONDS)
-            request = client.execute(code, silent=True, store_history=False)
-            while time.monotonic() < deadline and self.manager.is_alive():
+            asked, request = time.monotonic(), None
+            client.kernel_info()
+            while not self._stop.is_set() and time.monotonic() < deadline:
                 try:
                     reply = client.get_shell_msg(timeout=0.2)
                 except queue.Empty:
+                    if not self.manager.is_alive():
+                        return
+                    if request is None and time.monotonic() - asked > 1:
+                        asked = time.monotonic()
+                        client.kernel_info()  # as wait_for_ready does: a first ask can be lost
                     continue
-                if reply["parent_header"].get("msg_id") == request:
-                    break
+                if request is None and reply["msg_type"] == "kernel_info_reply":
+                    request = client.execute(code, silent=True, store_history=False)
+                elif request is not None and reply["parent_header"].get("msg_id") == request:
+                    return
         except Exception:  # noqa: S110 - the notebook meets, and reports, whatever went wrong
             pass
         finally:
@@ -94,9 +104,10 @@ class WarmKernel:
         """Stop the kernel and close its clients' channels; safe to call twice, from any thread."""
         with self._stopping:
             self.stopped = True
+            self._stop.set()
+            self._warming.join(timeout=5)
             if self.manager.has_kernel:
                 self.manager.shutdown_kernel(now=True)
-            self._warming.join(timeout=5)
             for client in self.manager.clients_made:
                 if client is not self._warm_client and client.channels_running:
                     client.stop_channels()
