@@ -17,7 +17,6 @@ from audit_analysis.analysis.chart_text import ChartText
 from audit_analysis.analysis.count_chart_text import (
     describe_agencies_per_case,
     describe_case_profile,
-    describe_counts,
     describe_referral_categories,
     describe_referral_distribution,
     describe_referral_outcomes,
@@ -165,16 +164,6 @@ def describe(exhibit: Exhibit, threshold: int | None, publication: bool) -> Char
     if kind == "themes":
         n_cases = exhibit.chart.options["n_cases"]
         return describe_themes(table, hidden, n_cases=n_cases, title=title, threshold=threshold)
-    if kind == "referral-distribution":
-        return describe_counts(
-            table,
-            hidden,
-            title=title,
-            unit="children",
-            noun=("child", "children"),
-            category_label="Referrals",
-            threshold=threshold,
-        )
     describe_counts_of = {
         "referrals-per-case": describe_referrals_per_case,
         "referral-distribution": describe_referral_distribution,
