@@ -10,7 +10,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 ERROR = "error"
 WARNING = "warning"
@@ -160,3 +160,11 @@ def render_json(audit_id: str, problems: list[Problem]) -> str:
         "problems": [asdict(p) | {"text": str(p)} for p in problems],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def problems_from_json(text: str) -> list[Problem]:
+    """The problems a `render_json` report holds, read back."""
+    names = {f.name for f in fields(Problem)}
+    return [
+        Problem(**{k: v for k, v in p.items() if k in names}) for p in json.loads(text)["problems"]
+    ]

@@ -89,9 +89,8 @@ def test_the_light_spellings_agree_with_the_contract(tmp_path):
     from audit_analysis.run import reuse, snapshot
 
     assert reuse.PROCESSED_MANIFEST == processed.MANIFEST
-    assert (snapshot.COMMENTARY, snapshot.PUBLICATION_COMMENTARY, snapshot.THEMES) == (
-        raw_tables.COMMENTARY,
-        raw_tables.PUBLICATION_COMMENTARY,
+    assert (snapshot.COMMENTARY_FILES, snapshot.THEMES) == (
+        raw_tables.COMMENTARY_FILES,
         raw_tables.THEMES,
     )
     folder = tmp_path / "audit"

@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,13 +24,14 @@ from audit_analysis.clean.cleaning import CleanAudit
 from audit_analysis.clean.tables import AGE, COUNT, DATE, TABLES, schemas
 from audit_analysis.intake.config import AuditConfig, parse_config
 from audit_analysis.intake.loading import file_hashes
-from audit_analysis.intake.raw_tables import PUBLICATION_COMMENTARY, THEMES
+from audit_analysis.intake.raw_tables import COMMENTARY_FILES, PUBLICATION_COMMENTARY, THEMES
 from audit_analysis.intake.themes import load_themes
 from audit_analysis.paths import AuditPaths, building, write_atomic
 from audit_analysis.problems import (
     AuditDataError,
     Problem,
     errors_in,
+    problems_from_json,
     render_json,
     render_text,
 )
@@ -231,10 +232,8 @@ def recorded_validation(paths: AuditPaths) -> tuple[list[Problem], dict[str, int
     inputs: `audit-analysis run` has just cleaned, so notebook 01 need not clean again."""
     if is_stale(paths) or not (paths.processed / REPORT_JSON).is_file():
         return None
-    report = json.loads((paths.processed / REPORT_JSON).read_text(encoding="utf-8"))
+    problems = problems_from_json((paths.processed / REPORT_JSON).read_text(encoding="utf-8"))
     manifest = json.loads((paths.processed / MANIFEST).read_text(encoding="utf-8"))
-    names = {f.name for f in fields(Problem)}
-    problems = [Problem(**{k: v for k, v in p.items() if k in names}) for p in report["problems"]]
     return problems, manifest["rows"]
 
 
@@ -246,13 +245,8 @@ def renew_commentary_problems(paths: AuditPaths) -> bool:
 
     folder = paths.processed
     config, _ = parse_config((folder / CONFIG_COPY).read_text(encoding="utf-8"))
-    recorded = json.loads((folder / REPORT_JSON).read_text(encoding="utf-8"))
-    names = {f.name for f in fields(Problem)}
-    kept = [
-        Problem(**{k: v for k, v in p.items() if k in names})
-        for p in recorded["problems"]
-        if p["file"] not in (COMMENTARY_COPY, PUBLICATION_COMMENTARY)
-    ]
+    recorded = problems_from_json((folder / REPORT_JSON).read_text(encoding="utf-8"))
+    kept = [p for p in recorded if p.file not in COMMENTARY_FILES]
     publication = folder / PUBLICATION_COMMENTARY
     problems = kept + commentary_problems(
         config,
@@ -261,7 +255,6 @@ def renew_commentary_problems(paths: AuditPaths) -> bool:
     )
     if errors_in(problems):
         return False
-    audit_id = recorded["audit_id"]
-    write_atomic(folder / REPORT_TEXT, render_text(audit_id, problems, per_kind=None))
-    write_atomic(folder / REPORT_JSON, render_json(audit_id, problems))
+    write_atomic(folder / REPORT_TEXT, render_text(paths.audit_id, problems, per_kind=None))
+    write_atomic(folder / REPORT_JSON, render_json(paths.audit_id, problems))
     return True

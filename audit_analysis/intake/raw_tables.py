@@ -26,6 +26,8 @@ CONCERNS = "concerns.csv"
 COMMENTARY = "commentary.md"
 THEMES = "themes.yaml"
 PUBLICATION_COMMENTARY = "commentary-publication.md"
+COMMENTARY_FILES = (COMMENTARY, PUBLICATION_COMMENTARY)
+"""The auditor's words: what a commentary-only edit changes, and nothing else."""
 RETURNS_DIR = "returns"
 
 ROW = "_row"

@@ -19,7 +19,7 @@ from audit_analysis.analysis.exhibits.files import (
 )
 from audit_analysis.analysis.exhibits.model import Exhibits
 from audit_analysis.clean.processed import ProcessedAudit
-from audit_analysis.intake.raw_tables import COMMENTARY, PUBLICATION_COMMENTARY
+from audit_analysis.intake.raw_tables import COMMENTARY_FILES
 
 TABLES, FIGURES = "tables", "figures"
 
@@ -31,7 +31,7 @@ def provenance(audit: ProcessedAudit, publication: bool) -> dict:
     data = {
         name: sha
         for name, sha in audit.manifest.get("inputs", {}).items()
-        if name not in (COMMENTARY, PUBLICATION_COMMENTARY)
+        if name not in COMMENTARY_FILES
     }
     inputs = json.dumps(data, sort_keys=True).encode("utf-8")
     return {

@@ -30,7 +30,7 @@ from audit_analysis.intake.config import (
     MULTI_AGENCY,
     scaffold_placeholders,
 )
-from audit_analysis.intake.raw_tables import COMMENTARY, PUBLICATION_COMMENTARY
+from audit_analysis.intake.raw_tables import COMMENTARY_FILES, PUBLICATION_COMMENTARY
 from audit_analysis.paper.blocks import Block, Chart, Markdown, Table, record_paper, show
 from audit_analysis.paper.outputs import FIGURES, current_outputs
 from audit_analysis.paths import Workspace
@@ -63,7 +63,6 @@ PAPER_PARTS: tuple[str, ...] = (
 """The board paper's parts in report order; notebooks/04_board_paper.ipynb shows each of them.
 The key messages come first: the exporter sets them on page 1, under the title block."""
 
-COMMENTARY_FILES = (COMMENTARY, PUBLICATION_COMMENTARY)
 KEY_MESSAGES = "Key messages"
 """The heading of the paper's first part; export.py moves that part before the contents."""
 
