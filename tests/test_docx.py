@@ -15,8 +15,9 @@ from docx.shared import Cm, Pt
 from matplotlib.figure import Figure
 
 from audit_analysis.cli import main
+from audit_analysis.paper.blocks import cell_text
 from audit_analysis.paper.docx import DocxTemplateError, render_docx, validate_template
-from audit_analysis.paper.docx_tables import cell_text
+from audit_analysis.paper.docx_tables import _grid
 from audit_analysis.paper.record import PaperRecord, Picture, TableData, Text, read_record
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -152,7 +153,7 @@ def test_tables_are_word_tables_with_repeated_header_and_right_aligned_numbers(p
     grades, shares = paper.tables
     cells = [[c.text for c in row.cells] for row in grades.rows]
     assert cells == [
-        ["agency", "Good", "Inadequate"],
+        ["Agency", "Good", "Inadequate"],  # as the HTML paper names it
         ["Police", "3", "1"],
         ["Health <visitors>", "c", "2"],
         ["All agencies", "0", "12"],
@@ -177,10 +178,18 @@ def test_tables_are_word_tables_with_repeated_header_and_right_aligned_numbers(p
 @pytest.mark.parametrize(
     ("value", "percent", "shown"),
     [(0.456, True, "46%"), (3, False, "3"), (3.0, False, "3"), (None, False, "\u2013"),
-     (float("nan"), True, "\u2013"), ("c", True, "c"), (2.5, False, "2.5")],
+     (float("nan"), True, "\u2013"), ("c", True, "c"), (2.5, False, "2.5"),
+     (10 / 3, False, "3.3")],
 )  # fmt: skip
 def test_cells_print_as_the_html_paper_prints_them(value, percent, shown):
     assert cell_text(value, percent) == shown
+
+
+def test_word_headers_are_named_in_words_as_the_html_papers_are():
+    frame = pd.DataFrame({"median_days": [12.25]}, index=pd.Index(["1"], name="case_id"))
+    header, body, _ = _grid(TableData(frame, "Intervals"))
+    assert header == [["Case", "Median days between referrals"]]
+    assert body == [["1", "12.2"]]
 
 
 def test_pictures_carry_the_alt_text_and_fit_the_text_width(paper):

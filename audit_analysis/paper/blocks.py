@@ -135,7 +135,9 @@ def header_label(name: object) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _cell(value: object, percent: bool) -> str:
+def cell_text(value: object, percent: bool = False) -> str:
+    """A value as the paper prints it, in HTML and Word: missing as a dash, shares as 45%,
+    other fractions to one decimal place, `c` and other text as it is."""
     if percent:
         value = _percent(value)
     if isinstance(value, str):
@@ -160,7 +162,7 @@ def table_html(table: Table) -> str:
     rows = []
     for label, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
         cells = [f'<th scope="row">{esc(_column_label(label))}</th>']
-        cells += [f"<td>{esc(_cell(v, table.percent))}</td>" for v in values]
+        cells += [f"<td>{esc(cell_text(v, table.percent))}</td>" for v in values]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     body = (
         f'<table class="audit-table"><caption>{esc(table.caption)}</caption>'

@@ -8,7 +8,6 @@ ignores: from the printed width of each column's words and values, measured in t
 from __future__ import annotations
 
 import functools
-import numbers
 import re
 
 import pandas as pd
@@ -20,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
 
 from audit_analysis.analysis.disclosure import MARKER as SUPPRESSED
+from audit_analysis.paper.blocks import cell_text, header_label
 from audit_analysis.paper.docx_text import has_style, repeat_header, style
 from audit_analysis.paper.record import TableData
 
@@ -32,19 +32,6 @@ _NUMBER = re.compile(r"[-+\u2212]?[£$€]?\d[\d,]*(?:\.\d+)?\s?%?")
 _BLANK = {"", "-", "\u2013", "\u2014"}
 
 
-def cell_text(value: object, percent: bool = False) -> str:
-    """A value as the HTML paper prints it: missing as a dash, shares as 45%, `c` as it is."""
-    if isinstance(value, str):
-        return value
-    if value is None or (not isinstance(value, bool) and pd.isna(value)):
-        return "\u2013"
-    if percent and isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return f"{value:.0%}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _is_number(text: str) -> bool:
     return text == SUPPRESSED or bool(_NUMBER.fullmatch(text))
 
@@ -54,13 +41,14 @@ def _grid(table: TableData) -> tuple[list[list[str]], list[list[str]], list[bool
     frame = table.frame
     show_index = not (isinstance(frame.index, pd.RangeIndex) and frame.index.name is None)
     levels = frame.columns.nlevels
-    corner = [str(n) if n is not None else "" for n in frame.index.names] if show_index else []
+    names = frame.index.names if show_index else []
+    corner = [header_label(n) if n is not None else "" for n in names]
     if show_index and levels == 1 and not any(corner) and frame.columns.name is not None:
-        corner = [str(frame.columns.name)] + [""] * (len(corner) - 1)
+        corner = [header_label(frame.columns.name)] + [""] * (len(corner) - 1)
     header = []
     for level in range(levels):
         labels = [
-            str(c[level] if isinstance(c, tuple) else c) if c is not None else ""
+            header_label(c[level] if isinstance(c, tuple) else c) if c is not None else ""
             for c in frame.columns
         ]
         header.append((corner if level == levels - 1 else [""] * len(corner)) + labels)
