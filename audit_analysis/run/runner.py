@@ -61,6 +61,8 @@ from audit_analysis.run.snapshot import (
     take_snapshot,
 )
 
+skip_slow_optional_imports()  # before anything in this process loads nbformat
+
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 FAILED = ".failed"
 RUN_PRODUCTS = ("figures", "tables", "notebooks")
@@ -90,7 +92,6 @@ def clean(paths: AuditPaths):
 
 def export_board_paper(notebook: Path, html: Path, pdf: Path | None, *, draft: bool) -> None:
     """Deferred import: nbconvert and WeasyPrint are slow to load and `list` never needs them."""
-    skip_slow_optional_imports()
     from audit_analysis.paper.export import export_board_paper as export
 
     export(notebook, html, pdf, draft=draft)
@@ -322,7 +323,6 @@ def _run_audit(workspace: Workspace, audit_id: str, options: _Options, bar: _Pro
                 bar.advance()
                 done.append(job.name)
 
-            skip_slow_optional_imports()
             import papermill  # noqa: F401 - once, here, not racing in the notebook threads
 
             run_jobs(
@@ -434,7 +434,6 @@ def _execute(
     """Run one notebook with papermill, in this process, in its own warm kernel (no fresh
     interpreter); on failure keep the executed copy and raise _Failure. A notebook whose
     kernel was stopped under it (Ctrl-C, another audit's interrupt) is not a failure to keep."""
-    skip_slow_optional_imports()
     import papermill
 
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -471,7 +470,6 @@ def _failed_notebook(exc: Exception, notebook: Path, output: Path, paths: AuditP
 def _cell_label(executed: Path, exc) -> str:
     """`cell 5 (In [4])`: the cell's place in the notebook as written (counting Markdown
     cells, not the cell papermill injects) and its prompt in the kept executed notebook."""
-    skip_slow_optional_imports()
     import nbformat
     from papermill.execute import ERROR_MARKER_TAG
 
