@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from audit_analysis.clean.tables import TABLES
+from audit_analysis.clean.values import records_of
 from audit_analysis.intake.config import AuditConfig
 from audit_analysis.intake.raw_tables import CASES, CONCERNS, ROW, RawTable
 from audit_analysis.problems import Problem, warning
@@ -48,7 +49,7 @@ def clean_concerns(
     """One row per concern, every problem recorded on `check` (cleaning's checker)."""
     records = []
     for table in tables:
-        for raw in table.frame.to_dict("records"):
+        for raw in records_of(table.frame):
             row = raw[ROW]
             bad = False
             case_id = case_id_of(raw.get("case_id"))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from audit_analysis.clean.tables import TABLES
+from audit_analysis.clean.values import records_of
 from audit_analysis.intake.config import AuditConfig
 from audit_analysis.intake.raw_tables import ROW, RawTable
 from audit_analysis.vocabulary import GRADED_STATUSES, NOT_GRADED, OVERALL, normalise_label
@@ -42,7 +43,7 @@ def clean_moderation(
     for table in tables:
         if MODERATED not in table.frame.columns:
             continue
-        for raw in table.frame.to_dict("records"):
+        for raw in records_of(table.frame):
             typed = text_of(raw.get(MODERATED))
             if not typed:
                 continue
